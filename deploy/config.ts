@@ -1,0 +1,45 @@
+/**
+ * Every setting the processes read, with its default. `docs/configuration.md` and the README list the same.
+ */
+const env = (name: string, fallback: string): string => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+};
+
+const port = (name: string, fallback: number): number => {
+  const raw = env(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be a TCP port (0-65535), got "${raw}"`);
+  }
+  return value;
+};
+
+export interface Config {
+  databaseUrl: string;
+  eventStoreUrl: string;
+  redisUrl: string;
+  kafkaBrokers: string[];
+  /** Prefixed to every topic name, so tests and side-by-side environments never share topics. */
+  topicPrefix: string;
+  host: string;
+  commandApiPort: number;
+  readApiPort: number;
+}
+
+export const loadConfig = (): Config => {
+  const databaseUrl = env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/orders');
+  return {
+    databaseUrl,
+    eventStoreUrl: env('EVENT_STORE_URL', databaseUrl),
+    redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+    kafkaBrokers: env('KAFKA_BROKERS', '127.0.0.1:9092')
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+    topicPrefix: env('KAFKA_TOPIC_PREFIX', ''),
+    host: env('HOST', '127.0.0.1'),
+    commandApiPort: port('COMMAND_API_PORT', 3000),
+    readApiPort: port('READ_API_PORT', 3001),
+  };
+};
