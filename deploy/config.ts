@@ -15,6 +15,13 @@ const port = (name: string, fallback: number): number => {
   return value;
 };
 
+const positiveInteger = (name: string, fallback: number): number => {
+  const raw = env(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+};
+
 export interface Config {
   databaseUrl: string;
   eventStoreUrl: string;
@@ -25,6 +32,10 @@ export interface Config {
   host: string;
   commandApiPort: number;
   readApiPort: number;
+  /** Base URL of the query API, used in the `Location` of an accepted order. */
+  readApiUrl: string;
+  /** Attempts the command handler makes when another writer moved the stream first. */
+  commandRetryLimit: number;
 }
 
 export const loadConfig = (): Config => {
@@ -41,5 +52,7 @@ export const loadConfig = (): Config => {
     host: env('HOST', '127.0.0.1'),
     commandApiPort: port('COMMAND_API_PORT', 3000),
     readApiPort: port('READ_API_PORT', 3001),
+    readApiUrl: env('READ_API_URL', 'http://127.0.0.1:3001').replace(/\/+$/, ''),
+    commandRetryLimit: positiveInteger('COMMAND_RETRY_LIMIT', 5),
   };
 };

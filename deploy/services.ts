@@ -1,0 +1,18 @@
+/** The processes of the system, in start order. `npm start` runs all of them; docker-compose mirrors the list. */
+export interface ServiceDefinition {
+  name: string;
+  entry: string;
+  /** Printed once the service is up. */
+  url?: (env: NodeJS.ProcessEnv) => string;
+}
+
+const hostOf = (env: NodeJS.ProcessEnv) => env.HOST || '127.0.0.1';
+
+export const services: ServiceDefinition[] = [
+  {
+    name: 'command-api',
+    entry: 'commands/main.ts',
+    url: (env) => `http://${hostOf(env)}:${env.COMMAND_API_PORT || 3000}`,
+  },
+  { name: 'relay', entry: 'commands/relay/main.ts' },
+];

@@ -1,0 +1,12 @@
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+  /** Integer minor units. */
+  unitPrice: number;
+}
+
+export const maxOrderLines = 50;
+export const maxLineQuantity = 999;
+
+export const orderTotal = (lines: readonly OrderLine[]): number =>
+  lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);

@@ -1,0 +1,39 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { domainEventTypes } from '../domain/domain-event.ts';
+import { allEventTopics, isKnownEventType, topicFor } from './event-catalog.ts';
+import { UnknownSchemaError } from './schema-errors.ts';
+
+const catalog = suite('event catalog');
+
+catalog('routes each event type to its aggregate topic', () => {
+  assert.is(topicFor('OrderPlaced'), 'order-events');
+  assert.is(topicFor('StockReservationRejected'), 'inventory-events');
+  assert.is(topicFor('PaymentCaptured', 'test_x.'), 'test_x.payment-events');
+  assert.is(topicFor('PointsSpent'), 'points-events');
+  assert.is(topicFor('CouponRestored'), 'coupon-events');
+});
+
+catalog('lists the five topics, prefixed when asked', () => {
+  assert.equal(allEventTopics(), [
+    'order-events',
+    'inventory-events',
+    'payment-events',
+    'points-events',
+    'coupon-events',
+  ]);
+  assert.ok(allEventTopics('t_').every((topic) => topic.startsWith('t_')));
+  for (const eventType of domainEventTypes) assert.ok(allEventTopics().includes(topicFor(eventType)), eventType);
+});
+
+catalog('knows exactly the event types the deciders emit', () => {
+  for (const eventType of domainEventTypes) assert.ok(isKnownEventType(eventType), eventType);
+  assert.not.ok(isKnownEventType('toString'));
+  assert.not.ok(isKnownEventType('OrderTeleported'));
+  assert.throws(
+    () => topicFor('OrderTeleported'),
+    (error: unknown) => error instanceof UnknownSchemaError,
+  );
+});
+
+catalog.run();

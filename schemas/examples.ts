@@ -1,0 +1,15 @@
+import { couponExampleEvents } from '../domain/coupon/coupon-examples.ts';
+import type { DomainEvent } from '../domain/domain-event.ts';
+import { inventoryExampleEvents } from '../domain/inventory/inventory-examples.ts';
+import { orderExampleEvents } from '../domain/order/order-examples.ts';
+import { paymentExampleEvents } from '../domain/payment/payment-examples.ts';
+import { pointsExampleEvents } from '../domain/points/points-examples.ts';
+
+/** Events produced by running example commands through every decider: what the schemas must carry. */
+export const exampleEvents = (): DomainEvent[] => [
+  ...orderExampleEvents(),
+  ...inventoryExampleEvents(),
+  ...paymentExampleEvents(),
+  ...pointsExampleEvents(),
+  ...couponExampleEvents(),
+];
