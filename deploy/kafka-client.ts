@@ -6,7 +6,8 @@ const logCreator =
   ({ namespace, level, log }: LogEntry) => {
     if (level > logLevel.WARN) return;
     const { message, ...rest } = log;
-    process.stderr.write(`${JSON.stringify({ level: logLevel[level], namespace, message, ...rest })}\n`);
+    const name = level === logLevel.ERROR ? 'error' : 'warn';
+    process.stderr.write(`${JSON.stringify({ level: name, namespace, message, ...rest })}\n`);
   };
 
 export const createKafka = (brokers: string[], clientId: string): Kafka =>
@@ -17,3 +18,14 @@ export const createKafka = (brokers: string[], clientId: string): Kafka =>
     logCreator,
     retry: { initialRetryTime: 100, retries: 8 },
   });
+
+/**
+ * An idempotent producer must retry without limit: a bounded retry count lets kafkajs give up on a
+ * sequence number and breaks the no-duplicate, no-reorder guarantee the relay relies on.
+ */
+export const idempotentProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+} as const;

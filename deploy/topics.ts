@@ -1,15 +1,12 @@
 import type { Admin } from 'kafkajs';
+import { allEventTopics } from '../schemas/event-catalog.ts';
 import { withKafkaAdmin } from './kafka-admin.ts';
 
-/** One topic per aggregate type; the broker never creates topics on its own (auto.create.topics.enable=false). */
-export const eventTopicNames = [
-  'order-events',
-  'inventory-events',
-  'payment-events',
-  'points-events',
-  'coupon-events',
-] as const;
-export type EventTopicName = (typeof eventTopicNames)[number];
+/**
+ * One topic per aggregate type, as the event catalog names them; the broker never creates topics on
+ * its own (auto.create.topics.enable=false).
+ */
+export const eventTopicNames: readonly string[] = allEventTopics();
 
 export const defaultPartitions = 4;
 
@@ -60,9 +57,9 @@ export const ensureTopics = (brokers: string[], topics: TopicSpec[]): Promise<En
     };
   });
 
-/** The five event topics, each name prefixed (tests and side-by-side environments use a prefix). */
+/** The event topics, each name prefixed (tests and side-by-side environments use a prefix). */
 export const eventTopics = (prefix = ''): TopicSpec[] =>
-  eventTopicNames.map((name) => ({ name: `${prefix}${name}`, config: { ...eventTopicConfig } }));
+  allEventTopics(prefix).map((name) => ({ name, config: { ...eventTopicConfig } }));
 
 export const ensureEventTopics = (brokers: string[], prefix = ''): Promise<EnsuredTopics> =>
   ensureTopics(brokers, eventTopics(prefix));
