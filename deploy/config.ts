@@ -22,10 +22,19 @@ const positiveInteger = (name: string, fallback: number): number => {
   return value;
 };
 
+const nonNegativeInteger = (name: string, fallback: number): number => {
+  const raw = env(name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be an integer >= 0, got "${raw}"`);
+  return value;
+};
+
 export interface Config {
   databaseUrl: string;
   eventStoreUrl: string;
   redisUrl: string;
+  /** Prefixed to every Redis key and channel of the read side (tests isolate with it). */
+  redisKeyPrefix: string;
   kafkaBrokers: string[];
   /** Prefixed to every topic name, so tests and side-by-side environments never share topics. */
   topicPrefix: string;
@@ -36,6 +45,14 @@ export interface Config {
   readApiUrl: string;
   /** Attempts the command handler makes when another writer moved the stream first. */
   commandRetryLimit: number;
+  /** Longest wait for one answer of the card/BNPL gateway; a saga step's deadline can shorten it. */
+  gatewayTimeoutMs: number;
+  /** Delay of every answer of the simulated gateway, to model a remote call. */
+  gatewayLatencyMs: number;
+  /** Consecutive gateway failures (errors, timeouts; not declines) that open the circuit breaker. */
+  gatewayBreakerFailureThreshold: number;
+  /** How long an open breaker fails fast before it lets one trial call through. */
+  gatewayBreakerOpenMs: number;
 }
 
 export const loadConfig = (): Config => {
@@ -44,6 +61,7 @@ export const loadConfig = (): Config => {
     databaseUrl,
     eventStoreUrl: env('EVENT_STORE_URL', databaseUrl),
     redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisKeyPrefix: env('REDIS_KEY_PREFIX', 'orders:'),
     kafkaBrokers: env('KAFKA_BROKERS', '127.0.0.1:9092')
       .split(',')
       .map((broker) => broker.trim())
@@ -54,5 +72,9 @@ export const loadConfig = (): Config => {
     readApiPort: port('READ_API_PORT', 3001),
     readApiUrl: env('READ_API_URL', 'http://127.0.0.1:3001').replace(/\/+$/, ''),
     commandRetryLimit: positiveInteger('COMMAND_RETRY_LIMIT', 5),
+    gatewayTimeoutMs: positiveInteger('GATEWAY_TIMEOUT_MS', 5000),
+    gatewayLatencyMs: nonNegativeInteger('GATEWAY_LATENCY_MS', 0),
+    gatewayBreakerFailureThreshold: positiveInteger('GATEWAY_BREAKER_FAILURE_THRESHOLD', 5),
+    gatewayBreakerOpenMs: positiveInteger('GATEWAY_BREAKER_OPEN_MS', 5000),
   };
 };

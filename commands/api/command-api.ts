@@ -1,0 +1,46 @@
+import Koa from 'koa';
+import type { EventStore } from '../event-store/event-store.ts';
+import { couponsRoutes } from './coupons-routes.ts';
+import { customersRoutes } from './customers-routes.ts';
+import { type ErrorLogger, errorMiddleware } from './error-middleware.ts';
+import { healthRoutes } from './health-routes.ts';
+import { inventoryRoutes } from './inventory-routes.ts';
+import { ordersRoutes } from './orders-routes.ts';
+
+export interface CommandApiOptions {
+  store: EventStore;
+  clock: () => Date;
+  newId: () => string;
+  isKafkaUp: () => Promise<boolean>;
+  /** Base URL of the query API, e.g. `http://127.0.0.1:3001`. */
+  readApiUrl: string;
+  /** Attempts of the command handler on a version conflict (default 5). */
+  retries?: number;
+  /** Where unexpected errors go; their details never reach the client. */
+  logError?: ErrorLogger;
+  /** How long `/health` waits for each part. */
+  healthTimeoutMs?: number;
+}
+
+const logToStderr: ErrorLogger = (message, error) => {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
+};
+
+/** The command side over HTTP: the error middleware first, then one router per resource. */
+export const createCommandApi = (options: CommandApiOptions): Koa => {
+  const { store, isKafkaUp, readApiUrl, logError = logToStderr, healthTimeoutMs } = options;
+  const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
+  const app = new Koa();
+  app.use(errorMiddleware(logError));
+  for (const router of [
+    healthRoutes({ store, isKafkaUp, timeoutMs: healthTimeoutMs }),
+    inventoryRoutes(deps),
+    customersRoutes(deps),
+    couponsRoutes(deps),
+    ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, '') }),
+  ]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  return app;
+};

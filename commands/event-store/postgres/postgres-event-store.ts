@@ -1,0 +1,89 @@
+import pg from 'pg';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+} from '../event-store.ts';
+import { appendToStream } from './append-to-stream.ts';
+import { type RecordedEventRow, recordedEventColumns, toRecordedEvent } from './recorded-event-row.ts';
+
+export interface PostgresEventStoreOptions {
+  /**
+   * Whether `close()` ends the pool. Defaults to false: a pool handed in is borrowed, and its owner ends it.
+   * `fromConnectionString` opens a pool of the store's own and sets it.
+   */
+  ownsPool?: boolean;
+}
+
+/**
+ * The event store on PostgreSQL (tables from deploy/migrations/001_event_store.sql, in the pool's
+ * search_path schema). docs/event-store.md explains how appends stay atomic and idempotent and why
+ * `readAll` never skips an event.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly ownsPool: boolean;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    { ownsPool = false }: PostgresEventStoreOptions = {},
+  ) {
+    this.ownsPool = ownsPool;
+  }
+
+  /** A store with a pool of its own, which `close()` ends. */
+  static fromConnectionString(connectionString: string, poolConfig: pg.PoolConfig = {}): PostgresEventStore {
+    return new PostgresEventStore(new pg.Pool({ ...poolConfig, connectionString }), { ownsPool: true });
+  }
+
+  appendToStream(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    return appendToStream(this.pool, streamId, events, expected);
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<RecordedEventRow>({
+      name: 'event_store_read_stream',
+      text: `SELECT ${recordedEventColumns} FROM events WHERE stream_id = $1 ORDER BY version`,
+      values: [streamId],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Stops below the oldest transaction still running anywhere in the cluster: every transaction with a
+   * smaller id has finished, and positions sort by transaction id, so nothing can still appear below what
+   * this returns. Both bounds say the same; the position one lets the primary key scan stop early.
+   */
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
+    const { rows } = await this.pool.query<RecordedEventRow>({
+      name: 'event_store_read_all',
+      text: `SELECT ${recordedEventColumns} FROM events
+             WHERE position > $1
+               AND position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16)
+               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY position
+             LIMIT $2`,
+      values: [after.toString(), limit],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsPool) await this.pool.end();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The command API process: `tsx commands/main.ts`. Listens on HOST:COMMAND_API_PORT and stops
+ * cleanly on SIGINT/SIGTERM (in-flight requests finish, then the store and Kafka probe close).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { loadConfig } from '../deploy/config.ts';
+import { createCommandApi } from './api/command-api.ts';
+import { createEventStore } from './event-store/create-event-store.ts';
+import { kafkaProbe } from './kafka-probe.ts';
+
+const config = loadConfig();
+const store = createEventStore(config.eventStoreUrl);
+const kafka = kafkaProbe(config.kafkaBrokers);
+const app = createCommandApi({
+  store,
+  clock: () => new Date(),
+  newId: randomUUID,
+  isKafkaUp: kafka.isKafkaUp,
+  readApiUrl: config.readApiUrl,
+  retries: config.commandRetryLimit,
+});
+
+const server = createServer(app.callback());
+server.on('error', (error) => {
+  console.error(`command API cannot listen on ${config.host}:${config.commandApiPort}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(config.commandApiPort, config.host, () => {
+  console.log(`command API listening on http://${config.host}:${config.commandApiPort}`);
+});
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`command API stopping (${signal})`);
+  // Requests in flight get a grace period to finish; then their connections are cut.
+  setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.allSettled([store.close(), kafka.close()]);
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
