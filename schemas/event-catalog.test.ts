@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { domainEventTypes } from '../domain/domain-event.ts';
+import { sagaEventTypes } from '../projections/saga/saga-events.ts';
 import { allEventTopics, isKnownEventType, topicFor } from './event-catalog.ts';
 import { UnknownSchemaError } from './schema-errors.ts';
 
@@ -12,22 +13,26 @@ catalog('routes each event type to its aggregate topic', () => {
   assert.is(topicFor('PaymentCaptured', 'test_x.'), 'test_x.payment-events');
   assert.is(topicFor('PointsSpent'), 'points-events');
   assert.is(topicFor('CouponRestored'), 'coupon-events');
+  assert.is(topicFor('SagaStepScheduled'), 'saga-events');
 });
 
-catalog('lists the five topics, prefixed when asked', () => {
+catalog('lists the six topics, prefixed when asked', () => {
   assert.equal(allEventTopics(), [
     'order-events',
     'inventory-events',
     'payment-events',
     'points-events',
     'coupon-events',
+    'saga-events',
   ]);
   assert.ok(allEventTopics('t_').every((topic) => topic.startsWith('t_')));
-  for (const eventType of domainEventTypes) assert.ok(allEventTopics().includes(topicFor(eventType)), eventType);
+  for (const eventType of [...domainEventTypes, ...sagaEventTypes]) {
+    assert.ok(allEventTopics().includes(topicFor(eventType)), eventType);
+  }
 });
 
 catalog('knows exactly the event types the deciders emit', () => {
-  for (const eventType of domainEventTypes) assert.ok(isKnownEventType(eventType), eventType);
+  for (const eventType of [...domainEventTypes, ...sagaEventTypes]) assert.ok(isKnownEventType(eventType), eventType);
   assert.not.ok(isKnownEventType('toString'));
   assert.not.ok(isKnownEventType('OrderTeleported'));
   assert.throws(

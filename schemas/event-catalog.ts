@@ -1,25 +1,32 @@
 import type { DomainEventType } from '../domain/domain-event.ts';
 import type { AggregateName } from '../domain/streams.ts';
+import type { SagaEventType } from '../projections/saga/saga-events.ts';
 import { UnknownSchemaError } from './schema-errors.ts';
 
+/** The aggregates of `domain/` plus the saga, whose events go through the same store, relay and schemas. */
+export type CatalogAggregate = AggregateName | 'saga';
+
+/** Every event type with a schema and a topic. */
+export type CatalogedEventType = DomainEventType | SagaEventType;
+
 export interface EventCatalogEntry {
-  aggregate: AggregateName;
+  aggregate: CatalogAggregate;
   /** The schema version writers use; `schemas/avro/<EventType>.v<latestVersion>.avsc` exists. */
   latestVersion: number;
   /** Kafka topic without prefix: one topic per aggregate type, keyed by stream id. */
   topic: string;
 }
 
-const topicBaseFor = (aggregate: AggregateName): string => `${aggregate}-events`;
+const topicBaseFor = (aggregate: CatalogAggregate): string => `${aggregate}-events`;
 
-const entry = (aggregate: AggregateName, latestVersion = 1): EventCatalogEntry => ({
+const entry = (aggregate: CatalogAggregate, latestVersion = 1): EventCatalogEntry => ({
   aggregate,
   latestVersion,
   topic: topicBaseFor(aggregate),
 });
 
 /** Every event type the deciders emit; the Record type makes a new event fail to compile until listed. */
-export const eventCatalog: Readonly<Record<DomainEventType, EventCatalogEntry>> = {
+export const eventCatalog: Readonly<Record<CatalogedEventType, EventCatalogEntry>> = {
   OrderPlaced: entry('order', 2),
   OrderConfirmed: entry('order'),
   OrderCancelled: entry('order'),
@@ -42,9 +49,33 @@ export const eventCatalog: Readonly<Record<DomainEventType, EventCatalogEntry>> 
   CouponCreated: entry('coupon'),
   CouponRedeemed: entry('coupon'),
   CouponRestored: entry('coupon'),
+  SagaStarted: entry('saga'),
+  SagaStepScheduled: entry('saga'),
+  SagaStepSucceeded: entry('saga'),
+  SagaStepFailed: entry('saga'),
+  SagaStepAbandoned: entry('saga'),
+  SagaDeadlineSet: entry('saga'),
+  SagaDeadlineCleared: entry('saga'),
+  SagaCompensationStarted: entry('saga'),
+  SagaCompleted: entry('saga'),
+  SagaCompensated: entry('saga'),
+  SagaStuck: entry('saga'),
+  SagaResumed: entry('saga'),
+  SagaLineReserved: entry('saga'),
+  SagaLineRejected: entry('saga'),
+  SagaLineReleased: entry('saga'),
+  SagaLineCommitted: entry('saga'),
+  SagaLineReturned: entry('saga'),
+  SagaPaymentAuthorized: entry('saga'),
+  SagaPaymentDeclined: entry('saga'),
+  SagaPaymentCaptured: entry('saga'),
+  SagaPaymentVoided: entry('saga'),
+  SagaPaymentRefunded: entry('saga'),
+  SagaOrderConfirmed: entry('saga'),
+  SagaOrderCancelled: entry('saga'),
 };
 
-export const isKnownEventType = (eventType: string): eventType is DomainEventType =>
+export const isKnownEventType = (eventType: string): eventType is CatalogedEventType =>
   Object.hasOwn(eventCatalog, eventType);
 
 export const catalogEntryOf = (eventType: string): EventCatalogEntry => {
@@ -53,13 +84,13 @@ export const catalogEntryOf = (eventType: string): EventCatalogEntry => {
 };
 
 /** The topic of an aggregate's events; `prefix` is prepended verbatim (tests isolate with it). */
-export const topicForAggregate = (aggregate: AggregateName, prefix = ''): string =>
+export const topicForAggregate = (aggregate: CatalogAggregate, prefix = ''): string =>
   `${prefix}${topicBaseFor(aggregate)}`;
 
 /** The topic an event type is published to. Throws UnknownSchemaError for an unknown type. */
 export const topicFor = (eventType: string, prefix = ''): string => `${prefix}${catalogEntryOf(eventType).topic}`;
 
-/** The five event topics, one per aggregate type. */
+/** The event topics, one per aggregate type (the five of `domain/` and `saga-events`). */
 export const allEventTopics = (prefix = ''): string[] => [
   ...new Set(Object.values(eventCatalog).map((entry) => `${prefix}${entry.topic}`)),
 ];

@@ -4,12 +4,15 @@ import { inventoryExampleEvents } from '../domain/inventory/inventory-examples.t
 import { orderExampleEvents } from '../domain/order/order-examples.ts';
 import { paymentExampleEvents } from '../domain/payment/payment-examples.ts';
 import { pointsExampleEvents } from '../domain/points/points-examples.ts';
+import type { SagaEvent } from '../projections/saga/saga-events.ts';
+import { sagaExampleEvents } from '../projections/saga/saga-examples.ts';
 
 /** Events produced by running example commands through every decider: what the schemas must carry. */
-export const exampleEvents = (): DomainEvent[] => [
+export const exampleEvents = (): (DomainEvent | SagaEvent)[] => [
   ...orderExampleEvents(),
   ...inventoryExampleEvents(),
   ...paymentExampleEvents(),
   ...pointsExampleEvents(),
   ...couponExampleEvents(),
+  ...sagaExampleEvents(),
 ];
