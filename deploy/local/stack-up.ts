@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.ts';
+import { kafkaAnswers } from '../kafka-admin.ts';
 import { ensureEventTopics } from '../topics.ts';
 import { isOurBroker, preflightKafka, prepareKafka, startKafka, waitForKafka } from './kafka.ts';
 import { kafkaEndpointOf } from './kafka-config.ts';
@@ -45,7 +46,9 @@ export const stackUp = async (env: NodeJS.ProcessEnv = process.env): Promise<Par
         `this stack's Kafka already runs on port ${ourKafka.port}/${ourKafka.controllerPort}: run stack down before moving it`,
       );
     }
-    const java = ourKafka ? undefined : await preflightKafka(endpoint, env);
+    // A broker that already answers (another checkout's stack, a service) is used, like PostgreSQL and Redis.
+    const foreignKafka = !ourKafka && (await kafkaAnswers(endpoint.brokers));
+    const java = ourKafka || foreignKafka ? undefined : await preflightKafka(endpoint, env);
     if (java && !kafkaLibsReady(cacheDir)) findMaven(env);
     const postgresCluster = (await postgresAnswers(postgres)) ? undefined : await planPostgresStart(postgres);
     const redisRunning = await redisAnswers(config.redisUrl);
@@ -57,6 +60,7 @@ export const stackUp = async (env: NodeJS.ProcessEnv = process.env): Promise<Par
         await waitForKafka(endpoint, ourKafka.pid, runDir);
         return { part: 'kafka', address: endpoint.brokers[0]!, outcome: `already running (pid ${ourKafka.pid})` };
       }
+      if (foreignKafka) return { part: 'kafka', address: endpoint.brokers[0]!, outcome: 'found running' };
       const fetched = await ensureKafkaLibs(cacheDir, env);
       prepareKafka(java!, endpoint, runDir, cacheDir);
       const pid = startKafka(java!, runDir, cacheDir);
