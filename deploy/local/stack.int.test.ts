@@ -1,23 +1,35 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { eventTopicNames } from '../topics.ts';
 import { isAlive, isPortInUse } from './processes.ts';
 import { readState } from './run-state.ts';
 
 /** A second stack beside the shared one: its own run dir, its own Kafka and redis-server, the shared PostgreSQL. */
 const root = new URL('../..', import.meta.url).pathname;
 
+const openSockets = new WeakMap<Server, Set<Socket>>();
 const listen = (port = 0): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const server = createServer();
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    openSockets.set(server, sockets);
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port }, () => resolve(server));
   });
-const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+/** Also drops connections a probe left open, which server.close() alone would wait for. */
+const close = (server: Server) =>
+  new Promise((resolve) => {
+    server.close(resolve);
+    for (const socket of openSockets.get(server) ?? []) socket.destroy();
+  });
 const freePorts = async (count: number): Promise<number[]> => {
   const servers = await Promise.all(Array.from({ length: count }, () => listen()));
   const ports = servers.map((server) => (server.address() as { port: number }).port);
@@ -85,7 +97,8 @@ secondStack(
     assert.ok(redisPid && isAlive(redisPid), `redis pid ${redisPid}`);
     assert.is(started.postgres, undefined, 'the shared PostgreSQL is used, not started');
     assert.match(first.stdout, /^kafka .* started \(pid \d+\)/m);
-    assert.match(first.stdout, /^topics .* 5 event topics \(5 created\)/m);
+    const topicCount = eventTopicNames.length;
+    assert.match(first.stdout, new RegExp(`^topics .* ${topicCount} event topics \\(${topicCount} created\\)`, 'm'));
 
     const second = await stackCli('up', env);
     assertOk(second, 'second up');
