@@ -114,4 +114,51 @@ consumerSuite(
   },
 );
 
+consumerSuite(
+  'offsets are committed: a restarted consumer of the same group resumes after what it handled',
+  async () => {
+    const prefix = `${uniqueName('consumer')}.`;
+    const { kafkaBrokers } = loadConfig();
+    const topic = `${prefix}inventory-events`;
+    await ensureTopics(kafkaBrokers, [{ name: topic, partitions: 1 }]);
+    const producer = createKafka(kafkaBrokers, 'consumer-test').producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    const groupId = uniqueName('group');
+    const handled: string[] = [];
+    const consumerOf = () =>
+      new EventConsumer({
+        brokers: kafkaBrokers,
+        groupId,
+        topicPrefix: prefix,
+        topics: [topic],
+        log: () => undefined,
+        handle: async (envelope) => {
+          handled.push(envelope.eventId);
+        },
+      });
+    const first = consumerOf();
+    let second: EventConsumer | undefined;
+    try {
+      const before = [restocked('resume', 0), restocked('resume', 1)];
+      await producer.send({ topic, messages: before.map(toKafkaMessage) });
+      await first.start();
+      await waitFor(() => handled.length === 2, { what: 'the first two records' });
+      await first.stop();
+
+      const after = restocked('resume', 2);
+      await producer.send({ topic, messages: [toKafkaMessage(after)] });
+      second = consumerOf();
+      await second.start();
+      await waitFor(() => handled.includes(after.id), { what: 'the record produced while stopped' });
+      assert.equal(handled, [...before.map((e) => e.id), after.id], 'nothing handled twice');
+    } finally {
+      await second?.stop();
+      await producer.disconnect();
+      await deleteTopicsWithPrefix(prefix);
+    }
+  },
+);
+
 consumerSuite.run();

@@ -109,7 +109,8 @@ export class EventConsumer {
     const last = batch.messages.at(-1);
     if (!last) return;
     payload.resolveOffset(last.offset);
-    await payload.commitOffsetsIfNecessary();
+    // With autoCommit off, kafkajs commits only offsets handed over explicitly.
+    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
     await payload.heartbeat();
   }
 
