@@ -53,6 +53,14 @@ export interface Config {
   gatewayBreakerFailureThreshold: number;
   /** How long an open breaker fails fast before it lets one trial call through. */
   gatewayBreakerOpenMs: number;
+  /** How long the saga waits for the payment's answer before it voids and cancels the order. */
+  sagaPaymentTimeoutMs: number;
+  /** Attempts of one saga step, the first included, before the saga is stuck on it. */
+  sagaMaxAttempts: number;
+  /** Pause before a step's second attempt; doubled for each further one. */
+  sagaRetryBaseMs: number;
+  /** How often the saga looks for deadlines that came due. */
+  sagaDeadlinePollMs: number;
 }
 
 export const loadConfig = (): Config => {
@@ -76,5 +84,9 @@ export const loadConfig = (): Config => {
     gatewayLatencyMs: nonNegativeInteger('GATEWAY_LATENCY_MS', 0),
     gatewayBreakerFailureThreshold: positiveInteger('GATEWAY_BREAKER_FAILURE_THRESHOLD', 5),
     gatewayBreakerOpenMs: positiveInteger('GATEWAY_BREAKER_OPEN_MS', 5000),
+    sagaPaymentTimeoutMs: positiveInteger('SAGA_PAYMENT_TIMEOUT_MS', 30_000),
+    sagaMaxAttempts: positiveInteger('SAGA_MAX_ATTEMPTS', 5),
+    sagaRetryBaseMs: positiveInteger('SAGA_RETRY_BASE_MS', 200),
+    sagaDeadlinePollMs: positiveInteger('SAGA_DEADLINE_POLL_MS', 100),
   };
 };

@@ -1,0 +1,89 @@
+/**
+ * Projector process: the PostgreSQL read models (orders, inventory, payments, sagas) and the Redis
+ * dashboard, each its own consumer group. `PROJECTORS=orders,dashboard` runs a subset (to scale one
+ * out on its own). Stops cleanly on SIGINT/SIGTERM; safe to kill -9 at any moment.
+ */
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig } from '../deploy/config.ts';
+import { migrate } from '../deploy/migrate.ts';
+import { ensureEventTopics } from '../deploy/topics.ts';
+import { dashboardKeys } from './dashboard/dashboard-keys.ts';
+import { DashboardProjector } from './dashboard/dashboard-projector.ts';
+import { jsonLineLog } from './projector/batch-consumer.ts';
+import { retryStartup } from './projector/retry-startup.ts';
+import { TransactionalProjector } from './projector/transactional-projector.ts';
+import { postgresReadModels, type ReadModelName, readModelNames } from './read-models.ts';
+
+const config = loadConfig();
+const selected = (process.env.PROJECTORS || readModelNames.join(','))
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = selected.filter((name) => !readModelNames.includes(name as ReadModelName));
+if (unknown.length > 0) throw new Error(`PROJECTORS names unknown read models: ${unknown.join(', ')}`);
+
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+const redis = new Redis(config.redisUrl);
+const changesChannel = dashboardKeys(config.redisKeyPrefix).changes;
+
+await retryStartup('migrating', () => migrate(pool), { log: jsonLineLog });
+await retryStartup('creating the event topics', () => ensureEventTopics(config.kafkaBrokers, config.topicPrefix), {
+  log: jsonLineLog,
+});
+
+/** Wakes read-your-writes waits and dashboards; fire and forget, so Redis trouble never stalls PostgreSQL. */
+const announce = (source: string, applied: number) => {
+  redis
+    .publish(changesChannel, JSON.stringify({ source, applied, at: new Date().toISOString() }))
+    .catch(() => undefined);
+};
+
+const projectors: { name: string; start(): Promise<void>; stop(): Promise<void> }[] = [
+  ...postgresReadModels()
+    .filter((projection) => selected.includes(projection.name))
+    .map((projection) => {
+      const projector = new TransactionalProjector({
+        pool,
+        brokers: config.kafkaBrokers,
+        projection,
+        topicPrefix: config.topicPrefix,
+        onBatchCommitted: (batch) => announce(batch.projection, batch.applied),
+      });
+      return { name: projection.name, start: () => projector.start(), stop: () => projector.stop() };
+    }),
+  ...(selected.includes('dashboard')
+    ? [
+        (() => {
+          const projector = new DashboardProjector({
+            redis,
+            keyPrefix: config.redisKeyPrefix,
+            brokers: config.kafkaBrokers,
+            topicPrefix: config.topicPrefix,
+          });
+          return { name: 'dashboard', start: () => projector.start(), stop: () => projector.stop() };
+        })(),
+      ]
+    : []),
+];
+
+let stopping: Promise<void> | undefined;
+const stopAll = (signal: string) => {
+  stopping ??= (async () => {
+    jsonLineLog({ level: 'info', msg: 'projectors stopping', signal });
+    await Promise.allSettled(projectors.map((projector) => projector.stop()));
+    await pool.end();
+    await redis.quit().catch(() => undefined);
+    jsonLineLog({ level: 'info', msg: 'projectors stopped' });
+  })();
+  return stopping;
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(signal));
+
+await Promise.all(projectors.map((projector) => projector.start()));
+jsonLineLog({
+  level: 'info',
+  msg: 'projectors started',
+  projectors: projectors.map((projector) => projector.name),
+  brokers: config.kafkaBrokers,
+});
