@@ -15,4 +15,5 @@ export const services: ServiceDefinition[] = [
     url: (env) => `http://${hostOf(env)}:${env.COMMAND_API_PORT || 3000}`,
   },
   { name: 'relay', entry: 'commands/relay/main.ts' },
+  { name: 'saga', entry: 'projections/saga/main.ts' },
 ];

@@ -36,20 +36,20 @@ export const ensureTopics = (brokers: string[], topics: TopicSpec[]): Promise<En
     const present = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !present.has(topic.name));
     if (missing.length > 0) {
-      const allCreatedByUs = await admin.createTopics({
-        waitForLeaders: true,
+      // Our own leader wait, not kafkajs's: a broker under load briefly answers "does not host this
+      // topic-partition" for a topic it has just created, which kafkajs's wait does not tolerate.
+      await admin.createTopics({
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions ?? defaultPartitions,
           configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
-      // Another process created some of them at the same moment; kafkajs then skips its leader wait.
-      if (!allCreatedByUs)
-        await waitForLeaders(
-          admin,
-          missing.map((topic) => topic.name),
-        );
+      await waitForLeaders(
+        admin,
+        missing.map((topic) => topic.name),
+      );
     }
     return {
       created: missing.map((topic) => topic.name),

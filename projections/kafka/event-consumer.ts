@@ -22,6 +22,13 @@ export interface EventConsumerOptions {
   topicPrefix?: string;
   /** Records of different keys in one batch are handled side by side, up to this many at once. */
   keyConcurrency?: number;
+  /**
+   * How long the group waits for a silent member before handing its partitions to others: also how
+   * long a restarted process waits after a kill -9 of its predecessor. At least the broker's minimum (6 s).
+   */
+  sessionTimeoutMs?: number;
+  /** Partitions handled side by side, so one slow record (a gateway call) holds up one partition only. */
+  partitionsConsumedConcurrently?: number;
   /** Longest pause between attempts at a record that failed for a transient reason. */
   maxRetryDelayMs?: number;
   log?: (line: Record<string, unknown>) => void;
@@ -48,8 +55,8 @@ export class EventConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
     });
     this.producer = kafka.producer({
       ...idempotentProducerConfig,
@@ -73,6 +80,7 @@ export class EventConsumer {
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
