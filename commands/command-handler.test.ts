@@ -37,7 +37,7 @@ const add = (amount: number, commandId: string): Add => ({
 const fakeStore = () => {
   const streams = new Map<string, RecordedEvent[]>();
   let position = 0n;
-  const calls = { reads: 0, appends: [] as ExpectedVersion[] };
+  const calls = { reads: 0, appends: [] as ExpectedVersion[], readFrom: [] as number[] };
   const hooks = { beforeAppend: (_streamId: string): void => undefined };
   const write = (streamId: string, events: NewEvent[]): AppendResult => {
     const stream = streams.get(streamId) ?? [];
@@ -56,9 +56,10 @@ const fakeStore = () => {
     return { nextExpectedVersion: stream.length - 1, position };
   };
   const store: EventStore = {
-    readStream: async (streamId) => {
+    readStream: async (streamId, { fromVersion = 0 } = {}) => {
       calls.reads++;
-      return [...(streams.get(streamId) ?? [])];
+      calls.readFrom.push(fromVersion);
+      return (streams.get(streamId) ?? []).filter((event) => event.version >= fromVersion);
     },
     appendToStream: async (streamId, events, expected) => {
       calls.appends.push(expected);
@@ -184,6 +185,38 @@ handler('an empty decision appends nothing and reports where the stream stands',
   const none = await handleCommand({ store, decider: counter, streamId: 'counter-g', command: add(0, 'c3') });
   assert.equal(none, { events: [], nextExpectedVersion: 0, position: added.position });
   assert.is(calls.appends.length, 1);
+});
+
+handler('a stream already folded is read from its tail only, including what another writer appended', async () => {
+  const { store, calls, write } = fakeStore();
+  await handleCommand({ store, decider: counter, streamId: 'counter-h', command: add(2, 'c1') });
+  write('counter-h', [{ id: 'elsewhere', type: 'Added', data: { amount: 5 }, metadata: { commandId: 'c-other' } }]);
+  await handleCommand({ store, decider: counter, streamId: 'counter-h', command: add(1, 'c2') });
+  const refusal = await rejectionOf(() =>
+    handleCommand({ store, decider: counter, streamId: 'counter-h', command: add(3, 'c3') }),
+  );
+  assert.is(
+    (refusal as { rule?: string }).rule,
+    'counter_limit',
+    '2 + 5 + 1 + 3 > 10: the foreign event was folded in',
+  );
+  assert.equal(calls.readFrom, [0, 1, 3]);
+  assert.equal(calls.appends, ['no_stream', 1]);
+});
+
+handler('a command id far behind the tail still gets its earlier outcome', async () => {
+  const { store, calls } = fakeStore();
+  const first = await handleCommand({ store, decider: counter, streamId: 'counter-i', command: add(1, 'c1') });
+  for (const id of ['c2', 'c3', 'c4']) {
+    await handleCommand({ store, decider: counter, streamId: 'counter-i', command: add(1, id) });
+  }
+  const again = await handleCommand({ store, decider: counter, streamId: 'counter-i', command: add(1, 'c1') });
+  assert.equal(
+    again.events.map((event) => event.id),
+    first.events.map((event) => event.id),
+  );
+  assert.is(again.nextExpectedVersion, 0);
+  assert.is(calls.appends.length, 4);
 });
 
 handler.run();

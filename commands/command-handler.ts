@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Decider, fold } from '../domain/decider.ts';
+import type { Decider } from '../domain/decider.ts';
 import type { Command, Event } from '../domain/message.ts';
 import {
   type EventMetadata,
@@ -7,6 +7,12 @@ import {
   type RecordedEvent,
   WrongExpectedVersionError,
 } from './event-store/event-store.ts';
+import {
+  type CommandVersions,
+  type FoldedStream,
+  type FoldedStreamCache,
+  foldedStreamCacheOf,
+} from './folded-stream-cache.ts';
 
 /** An event the command produced (or produced earlier, for a repeated command id). */
 export type HandledEvent = Pick<RecordedEvent, 'id' | 'streamId' | 'version' | 'type' | 'data' | 'metadata'>;
@@ -56,24 +62,27 @@ const decideAndAppend = async <State, C extends Command, E extends Event>({
   metadata,
   newId = randomUUID,
 }: HandleCommandInput<State, C, E>): Promise<CommandOutcome> => {
-  const history = await store.readStream(streamId);
-  const last = history.at(-1);
-  const earlier = history.filter((event) => event.metadata.commandId === command.metadata.commandId);
-  if (earlier.length > 0) return outcomeOf(earlier);
-
-  const state = fold(
-    decider,
-    history.map((event) => asDomainEvent<E>(event)),
-  );
-  const decided = decider.decide(command, state);
-  if (decided.length === 0) {
-    return { events: [], nextExpectedVersion: last?.version ?? -1, position: last?.position ?? 0n };
-  }
+  const cache = foldedStreamCacheOf(store);
+  const { tail, folded } = await catchUp(store, decider, streamId, cache);
   const { commandId, correlationId } = command.metadata;
+  const earlier = folded.commands.get(commandId);
+  if (earlier) return outcomeOf(await eventsOf(store, streamId, commandId, earlier, tail));
+
+  const decided = decider.decide(command, folded.state);
+  if (decided.length === 0) {
+    return { events: [], nextExpectedVersion: folded.version, position: folded.position };
+  }
   const stamped = { ...metadata, commandId, correlationId: correlationId ?? commandId, causationId: commandId };
   const events = decided.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: stamped }));
-  const appended = await store.appendToStream(streamId, events, last?.version ?? 'no_stream');
+  const appended = await store.appendToStream(streamId, events, folded.version === -1 ? 'no_stream' : folded.version);
   const firstVersion = appended.nextExpectedVersion - events.length + 1;
+  folded.commands.set(commandId, { from: firstVersion, to: appended.nextExpectedVersion });
+  cache.remember(streamId, {
+    version: appended.nextExpectedVersion,
+    position: appended.position,
+    state: decided.reduce(decider.evolve, folded.state),
+    commands: folded.commands,
+  });
   return {
     events: events.map((event, index) => ({ ...event, streamId, version: firstVersion + index })),
     nextExpectedVersion: appended.nextExpectedVersion,
@@ -81,16 +90,47 @@ const decideAndAppend = async <State, C extends Command, E extends Event>({
   };
 };
 
+/** Reads what was appended since the cached fold (the whole stream on a miss) and folds it in. */
+const catchUp = async <State, E extends Event>(
+  store: EventStore,
+  decider: Decider<State, never, E>,
+  streamId: string,
+  cache: FoldedStreamCache,
+): Promise<{ tail: RecordedEvent[]; folded: FoldedStream<State> }> => {
+  const known = cache.get<State>(streamId);
+  const tail = await store.readStream(streamId, known ? { fromVersion: known.version + 1 } : undefined);
+  let { version, position, state } = known ?? { version: -1, position: 0n, state: decider.initialState() };
+  const commands = known?.commands ?? new Map<string, CommandVersions>();
+  for (const event of tail) {
+    state = decider.evolve(state, asDomainEvent<E>(event));
+    const id = event.metadata.commandId;
+    if (id) commands.set(id, { from: commands.get(id)?.from ?? event.version, to: event.version });
+    version = event.version;
+    position = event.position;
+  }
+  const folded = { version, position, state, commands };
+  cache.remember(streamId, folded);
+  return { tail, folded };
+};
+
+const eventsOf = async (
+  store: EventStore,
+  streamId: string,
+  commandId: string,
+  { from, to }: CommandVersions,
+  tail: RecordedEvent[],
+): Promise<RecordedEvent[]> => {
+  const inTail = tail.filter((event) => event.version >= from && event.version <= to);
+  const events = inTail.length === to - from + 1 ? inTail : await store.readStream(streamId, { fromVersion: from });
+  return events.filter((event) => event.version <= to && event.metadata.commandId === commandId);
+};
+
 /** The current state of one stream, for a caller that needs to look before it commands. */
 export const readState = async <State, E extends Event>(
   store: EventStore,
   decider: Decider<State, never, E>,
   streamId: string,
-): Promise<State> =>
-  fold(
-    decider,
-    (await store.readStream(streamId)).map((event) => asDomainEvent<E>(event)),
-  );
+): Promise<State> => (await catchUp(store, decider, streamId, foldedStreamCacheOf(store))).folded.state;
 
 // The store keeps what the decider emitted, so the recorded type and data are that event again.
 const asDomainEvent = <E extends Event>(event: RecordedEvent): E => ({ type: event.type, data: event.data }) as E;

@@ -16,4 +16,10 @@ export const services: ServiceDefinition[] = [
   },
   { name: 'relay', entry: 'commands/relay/main.ts' },
   { name: 'saga', entry: 'projections/saga/main.ts' },
+  { name: 'projectors', entry: 'projections/main.ts' },
+  {
+    name: 'read-api',
+    entry: 'read-api/main.ts',
+    url: (env) => `http://${hostOf(env)}:${env.READ_API_PORT || 3001}`,
+  },
 ];

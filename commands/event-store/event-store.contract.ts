@@ -97,6 +97,18 @@ export const eventStoreContract = (name: string, setup: () => Promise<EventStore
     );
   });
 
+  test('readStream from a version returns the tail only', async () => {
+    const streamId = uniqueName('contract');
+    const events = Array.from({ length: 5 }, () => newEvent('Changed'));
+    await store().appendToStream(streamId, events, 'no_stream');
+    assert.equal(
+      (await store().readStream(streamId, { fromVersion: 3 })).map((event) => event.id),
+      events.slice(3).map((event) => event.id),
+    );
+    assert.equal(await store().readStream(streamId, { fromVersion: 5 }), []);
+    assert.is((await store().readStream(streamId, { fromVersion: 0 })).length, 5);
+  });
+
   test('readStream of an unknown stream is empty', async () => {
     assert.equal(await store().readStream(uniqueName('contract')), []);
   });

@@ -53,8 +53,13 @@ export interface ReadAllOptions {
   limit: number;
 }
 
+export interface ReadStreamOptions {
+  /** Only events with a version at or above this; a caller that already folded the head reads the tail. */
+  fromVersion?: number;
+}
+
 export interface EventStore {
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
   /**
    * Events in global order after a position. Never returns a position that a still-running

@@ -17,6 +17,7 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
   WrongExpectedVersionError,
 } from '../event-store.ts';
@@ -122,9 +123,10 @@ export class EsdbEventStore implements EventStore {
     return (await this.#lastEvent(streamId, revision))?.position ?? -1n;
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, { fromVersion = 0 }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const fromRevision = fromVersion > 0 ? BigInt(fromVersion) : START;
     try {
-      return (await drain(this.#client.readStream(streamId))).map(toRecordedEvent);
+      return (await drain(this.#client.readStream(streamId, { fromRevision }))).map(toRecordedEvent);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;

@@ -5,6 +5,7 @@ import type {
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
 } from '../event-store.ts';
 import { appendToStream } from './append-to-stream.ts';
@@ -43,11 +44,11 @@ export class PostgresEventStore implements EventStore {
     return appendToStream(this.pool, streamId, events, expected);
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, { fromVersion = 0 }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<RecordedEventRow>({
       name: 'event_store_read_stream',
-      text: `SELECT ${recordedEventColumns} FROM events WHERE stream_id = $1 ORDER BY version`,
-      values: [streamId],
+      text: `SELECT ${recordedEventColumns} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+      values: [streamId, fromVersion],
     });
     return rows.map(toRecordedEvent);
   }
