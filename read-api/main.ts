@@ -1,0 +1,76 @@
+/**
+ * The query API process: `tsx read-api/main.ts`. Listens on HOST:READ_API_PORT (default
+ * 127.0.0.1:3001) and stops cleanly on SIGINT/SIGTERM: the dashboard's event streams are ended,
+ * requests in flight finish, then PostgreSQL, Redis and Kafka connections close.
+ */
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig } from '../deploy/config.ts';
+import { kafkaLagReader } from './projection-lag-reader.ts';
+import { createReadApi } from './read-api.ts';
+
+const positiveIntegerEnv = (name: string, fallback: number): number => {
+  const raw = process.env[name] || String(fallback);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+};
+
+const config = loadConfig();
+const consistencyWaitMs = positiveIntegerEnv('CONSISTENCY_WAIT_MS', 2_000);
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+// ioredis reconnects by itself; its errors are only logged, a request then fails or /health says so.
+const redis = new Redis(config.redisUrl);
+const subscriber = new Redis(config.redisUrl);
+for (const [name, connection] of [
+  ['redis', redis],
+  ['redis subscriber', subscriber],
+] as const) {
+  connection.on('error', (error: Error) => {
+    process.stderr.write(`${JSON.stringify({ level: 'WARN', message: `${name}: ${error.message}` })}\n`);
+  });
+}
+pool.on('error', (error) => {
+  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: `postgres: ${error.message}` })}\n`);
+});
+const lagReader = kafkaLagReader({
+  brokers: config.kafkaBrokers,
+  pool,
+  redis,
+  redisKeyPrefix: config.redisKeyPrefix,
+  topicPrefix: config.topicPrefix,
+});
+
+const api = createReadApi({
+  pool,
+  redis,
+  subscriber,
+  redisPrefix: config.redisKeyPrefix,
+  lag: lagReader.lag,
+  consistencyWaitMs,
+});
+
+const server = createServer(api.callback());
+server.on('error', (error) => {
+  console.error(`query API cannot listen on ${config.host}:${config.readApiPort}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(config.readApiPort, config.host, () => {
+  console.log(`query API listening on http://${config.host}:${config.readApiPort}`);
+});
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`query API stopping (${signal})`);
+  // Event streams never end on their own: end them first, so closing the server does not wait for them.
+  await api.close();
+  setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.allSettled([pool.end(), lagReader.close(), redis.quit(), subscriber.quit()]);
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis';
+import Koa from 'koa';
+import type pg from 'pg';
+import { type ErrorLogger, errorMiddleware } from '../commands/api/error-middleware.ts';
+import { projectedVersion } from '../projections/projector/projected-version.ts';
+import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
+import { consistencyWait } from './consistency-wait.ts';
+import { type DashboardEventsOptions, dashboardEvents } from './dashboard-events.ts';
+import { dashboardPageRoutes } from './dashboard-page-routes.ts';
+import { dashboardRoutes, type ProjectionLagReader } from './dashboard-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { inventoryRoutes } from './inventory-routes.ts';
+import { ordersRoutes } from './orders-routes.ts';
+import { isProjectedStream } from './projected-version.ts';
+import { sagasRoutes } from './sagas-routes.ts';
+
+export interface ReadApiOptions {
+  pool: pg.Pool;
+  redis: Redis;
+  /** Prefix of the projectors' Redis keys and of their `<prefix>changes` channel. */
+  redisPrefix: string;
+  /** Each projection's lag, for the dashboard. */
+  lag: ProjectionLagReader;
+  /** How long a query with `X-Consistency-Token` waits for its read model (default 2000). */
+  consistencyWaitMs?: number;
+  /** A connection for SUBSCRIBE only; by default a duplicate of `redis`, opened on first use and closed by `close()`. */
+  subscriber?: Redis;
+  /** Where unexpected errors go; their details never reach the client. */
+  logError?: ErrorLogger;
+  healthTimeoutMs?: number;
+  events?: Omit<DashboardEventsOptions, 'changes'>;
+}
+
+/** The Koa app, plus `close()` that ends the SSE streams and the change subscription (for shutdown). */
+export type ReadApi = Koa & {
+  close(): Promise<void>;
+  /** Open `GET /dashboard/events` streams. */
+  eventClients(): number;
+};
+
+const logToStderr: ErrorLogger = (message, error) => {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
+};
+
+/** The query side over HTTP: the error middleware first, then one router per resource. */
+export const createReadApi = (options: ReadApiOptions): ReadApi => {
+  const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logToStderr } = options;
+  const changes = lazyChangeFeed(() => options.subscriber ?? quietDuplicate(redis), changesChannel(redisPrefix));
+  const events = dashboardEvents({ ...options.events, changes });
+  const consistency = consistencyWait({
+    isProjected: isProjectedStream,
+    projectedVersion: (streamId) => projectedVersion(pool, streamId),
+    changes,
+    waitMs: consistencyWaitMs,
+  });
+
+  const app = new Koa();
+  // Errors after the answer started (a stream body): a client that leaves an event stream is normal.
+  app.on('error', (error: { code?: unknown }) => {
+    if (error?.code !== 'ERR_STREAM_PREMATURE_CLOSE') logError('a response failed while it was sent', error);
+  });
+  app.use(errorMiddleware(logError));
+  for (const router of [
+    healthRoutes({ pool, redis, timeoutMs: options.healthTimeoutMs }),
+    ordersRoutes({ pool, consistency }),
+    sagasRoutes({ pool, consistency }),
+    inventoryRoutes({ pool, consistency }),
+    dashboardRoutes({ redis, redisPrefix, lag, events }),
+    dashboardPageRoutes(),
+  ]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  return Object.assign(app, {
+    eventClients: () => events.clientCount(),
+    close: async () => {
+      events.close();
+      await changes.close();
+    },
+  });
+};
+
+/** ioredis reconnects by itself; while Redis is away `/health` says so, the log need not repeat it. */
+const quietDuplicate = (redis: Redis): Redis => redis.duplicate().on('error', () => undefined);
+
+/** Opens the subscriber connection only when something first listens, so an idle API holds none. */
+const lazyChangeFeed = (connect: () => Redis, channel: string): ChangeFeed & { close(): Promise<void> } => {
+  let connection: Redis | undefined;
+  let feed: ChangeFeed | undefined;
+  return {
+    onChange: (listener) => {
+      if (!feed) {
+        connection = connect();
+        feed = redisChangeFeed(connection, channel);
+      }
+      return feed.onChange(listener);
+    },
+    close: async () => {
+      await feed?.close();
+      feed = undefined;
+      connection?.disconnect();
+      connection = undefined;
+    },
+  };
+};
