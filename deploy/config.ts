@@ -61,6 +61,12 @@ export interface Config {
   sagaRetryBaseMs: number;
   /** How often the saga looks for deadlines that came due. */
   sagaDeadlinePollMs: number;
+  /** How long a query that presents a consistency token waits for its read model before answering stale. */
+  consistencyWaitMs: number;
+  /** Relay checkpoint and leader-lock name: two relays of one name never publish at once. */
+  relayName: string;
+  /** Most events the relay publishes in one Kafka request. */
+  relayBatchSize: number;
 }
 
 export const loadConfig = (): Config => {
@@ -88,5 +94,8 @@ export const loadConfig = (): Config => {
     sagaMaxAttempts: positiveInteger('SAGA_MAX_ATTEMPTS', 5),
     sagaRetryBaseMs: positiveInteger('SAGA_RETRY_BASE_MS', 200),
     sagaDeadlinePollMs: positiveInteger('SAGA_DEADLINE_POLL_MS', 100),
+    consistencyWaitMs: positiveInteger('CONSISTENCY_WAIT_MS', 2_000),
+    relayName: env('RELAY_NAME', 'relay'),
+    relayBatchSize: positiveInteger('RELAY_BATCH_SIZE', 1000),
   };
 };

@@ -10,15 +10,7 @@ import { loadConfig } from '../deploy/config.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
 import { createReadApi } from './read-api.ts';
 
-const positiveIntegerEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name] || String(fallback);
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-};
-
 const config = loadConfig();
-const consistencyWaitMs = positiveIntegerEnv('CONSISTENCY_WAIT_MS', 2_000);
 const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
 // ioredis reconnects by itself; its errors are only logged, a request then fails or /health says so.
 const redis = new Redis(config.redisUrl);
@@ -48,7 +40,7 @@ const api = createReadApi({
   subscriber,
   redisPrefix: config.redisKeyPrefix,
   lag: lagReader.lag,
-  consistencyWaitMs,
+  consistencyWaitMs: config.consistencyWaitMs,
 });
 
 const server = createServer(api.callback());

@@ -10,7 +10,7 @@ import { RelayCheckpoint } from './relay-checkpoint.ts';
 import { RelayLeadership } from './relay-leadership.ts';
 
 const config = loadConfig();
-const name = process.env.RELAY_NAME || 'relay';
+const name = config.relayName;
 const store = createEventStore(config.eventStoreUrl);
 const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
 const kafka = createKafka(config.kafkaBrokers, `relay-${name}`);
@@ -32,7 +32,7 @@ const relay = new Relay({
   checkpoint: new RelayCheckpoint(pool, name),
   leadership: new RelayLeadership(pool, name),
   topicPrefix: config.topicPrefix,
-  batchSize: Number(process.env.RELAY_BATCH_SIZE || 1000),
+  batchSize: config.relayBatchSize,
 });
 process.stdout.write(
   `${JSON.stringify({ level: 'info', msg: 'relay started', name, brokers: config.kafkaBrokers })}\n`,
