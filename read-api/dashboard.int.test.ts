@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type LaunchedBrowser, launchBrowser } from '../test/support/browser.ts';
 import { uniqueName } from '../test/support/names.ts';
-import { type RunningPipeline, startPipeline } from './pipeline-harness.ts';
+import { type RunningPipeline, startPipeline } from '../test/support/pipeline.ts';
 
 const screenshotPath = new URL('../test-output/dashboard.png', import.meta.url).pathname;
 
@@ -66,19 +66,13 @@ dashboard(
 
       // PENDING first if the page is fast enough to see it; either way it must arrive without a reload.
       await page.waitForSelector(row, { timeout: 60_000 });
-      if (pipeline.sagaRunning) {
-        await page.waitForSelector(`${row}[data-status="confirmed"]`, { timeout: 60_000 });
-        assert.is((await page.locator(`${row} .badge`).innerText()).trim(), 'CONFIRMED');
-      } else {
-        assert.is((await page.locator(`${row} .badge`).innerText()).trim(), 'PENDING');
-      }
+      await page.waitForSelector(`${row}[data-status="confirmed"]`, { timeout: 60_000 });
+      assert.is((await page.locator(`${row} .badge`).innerText()).trim(), 'CONFIRMED');
 
       await page.click(row);
       await page.waitForSelector('#saga-detail:not([hidden])', { timeout: 15_000 });
-      if (pipeline.sagaRunning) {
-        await page.waitForSelector('#saga-timeline li[data-status="succeeded"]', { timeout: 30_000 });
-        assert.match(await page.locator('#saga-detail').innerText(), /reserve:/);
-      }
+      await page.waitForSelector('#saga-timeline li[data-status="succeeded"]', { timeout: 30_000 });
+      assert.match(await page.locator('#saga-detail').innerText(), /reserve:/);
 
       const loadedOnce = await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce);
       assert.is(loadedOnce, true, 'the page was never reloaded');

@@ -1,17 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../deploy/config.ts';
-import { migrate } from '../deploy/migrate.ts';
-import { uniqueName } from '../test/support/names.ts';
-import { createTestSchema, type TestSchema } from '../test/support/postgres.ts';
-import { deleteTopicsWithPrefix } from '../test/support/topics.ts';
-import { waitFor } from '../test/support/wait.ts';
+import { loadConfig } from '../../deploy/config.ts';
+import { migrate } from '../../deploy/migrate.ts';
+import { uniqueName } from './names.ts';
+import { createTestSchema, type TestSchema } from './postgres.ts';
+import { deleteTopicsWithPrefix } from './topics.ts';
+import { waitFor } from './wait.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 
-/** The processes of the whole flow, in start order; the saga is optional while it is being written. */
+/** The processes of the whole flow, in start order. */
 const entries = {
   projectors: 'projections/main.ts',
   relay: 'commands/relay/main.ts',
@@ -25,8 +24,10 @@ export type ServiceName = keyof typeof entries;
 export interface RunningPipeline {
   commandApiUrl: string;
   readApiUrl: string;
-  /** Whether the saga process runs (orders then get confirmed). */
-  sagaRunning: boolean;
+  /** Connections into the pipeline's own schema (its read models, checkpoints, event store). */
+  pool: TestSchema['pool'];
+  topicPrefix: string;
+  redisPrefix: string;
   /** The last lines each process wrote, for a failure message. */
   output(): string;
   stop(): Promise<void>;
@@ -54,7 +55,7 @@ const answers = async (url: string): Promise<boolean> => {
  * Every service of the system as its own child process, exactly as `npm start` runs them, but on a
  * fresh PostgreSQL schema (PGOPTIONS search_path), topic prefix, Redis key prefix and free ports.
  */
-export const startPipeline = async (): Promise<RunningPipeline> => {
+export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPipeline> => {
   const schema: TestSchema = await createTestSchema('pipeline');
   await migrate(schema.pool);
   const topicPrefix = `${uniqueName('pipeline')}.`;
@@ -71,8 +72,8 @@ export const startPipeline = async (): Promise<RunningPipeline> => {
     // Read-your-writes must hold even when the machine is busy; a broken token still shows as stale.
     CONSISTENCY_WAIT_MS: '15000',
     NO_COLOR: '1',
+    ...extraEnv,
   };
-  const sagaRunning = existsSync(new URL(entries.saga, new URL('..', import.meta.url)));
   const logs = new Map<string, string>();
   const children = new Map<string, ChildProcess>();
 
@@ -124,9 +125,7 @@ export const startPipeline = async (): Promise<RunningPipeline> => {
   };
 
   try {
-    for (const name of Object.keys(entries) as ServiceName[]) {
-      if (name !== 'saga' || sagaRunning) start(name);
-    }
+    for (const name of Object.keys(entries) as ServiceName[]) start(name);
     const commandApiUrl = `http://127.0.0.1:${commandPort}`;
     const readApiUrl = `http://127.0.0.1:${readPort}`;
     // Generous: five Node processes start at once on a machine that may be busy with other tests.
@@ -138,7 +137,7 @@ export const startPipeline = async (): Promise<RunningPipeline> => {
         what: 'both APIs to answer /health',
       }),
     ]);
-    return { commandApiUrl, readApiUrl, sagaRunning, output, stop };
+    return { commandApiUrl, readApiUrl, pool: schema.pool, topicPrefix, redisPrefix, output, stop };
   } catch (error) {
     const message = `${(error as Error).message}\n${output()}`;
     await stop();
