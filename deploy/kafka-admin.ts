@@ -1,4 +1,4 @@
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 
 export interface KafkaAdminOptions {
   clientId?: string;
@@ -46,4 +46,44 @@ export const kafkaAnswers = async (brokers: string[], timeoutMs = 2_000): Promis
   } catch {
     return false;
   }
+};
+
+export interface ReusedKafkaAdmin {
+  /** Runs `work` on the client; a failure drops the client, so the next call connects afresh. */
+  use<T>(work: (admin: Admin) => Promise<T>): Promise<T>;
+  /** Disconnects the client, if one is connected; never throws. */
+  close(): Promise<void>;
+}
+
+/**
+ * One admin client for repeated probes (health, lag), connected on first use instead of per call.
+ * Dropping it after any failure means a broker that went away and came back is found again.
+ */
+export const reusedKafkaAdmin = (config: KafkaConfig): ReusedKafkaAdmin => {
+  const kafka = new Kafka(config);
+  let admin: Promise<Admin> | undefined;
+  const connected = () => {
+    admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })();
+    return admin;
+  };
+  const drop = async () => {
+    const current = admin;
+    admin = undefined;
+    await current?.then((client) => client.disconnect()).catch(() => undefined);
+  };
+  return {
+    use: async (work) => {
+      try {
+        return await work(await connected());
+      } catch (error) {
+        await drop();
+        throw error;
+      }
+    },
+    close: drop,
+  };
 };

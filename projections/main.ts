@@ -10,7 +10,7 @@ import { migrate } from '../deploy/migrate.ts';
 import { ensureEventTopics } from '../deploy/topics.ts';
 import { dashboardKeys } from './dashboard/dashboard-keys.ts';
 import { DashboardProjector } from './dashboard/dashboard-projector.ts';
-import { jsonLineLog } from './projector/batch-consumer.ts';
+import { jsonLineLog } from './kafka/json-line-log.ts';
 import { retryStartup } from './projector/retry-startup.ts';
 import { TransactionalProjector } from './projector/transactional-projector.ts';
 import { postgresReadModels, type ReadModelName, readModelNames } from './read-models.ts';

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import type pg from 'pg';
-import { type ErrorLogger, errorMiddleware } from '../commands/api/error-middleware.ts';
-import { projectedVersion } from '../projections/projector/projected-version.ts';
+import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../commands/api/error-middleware.ts';
+import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
 import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
 import { consistencyWait } from './consistency-wait.ts';
 import { type DashboardEventsOptions, dashboardEvents } from './dashboard-events.ts';
@@ -11,7 +11,6 @@ import { dashboardRoutes, type ProjectionLagReader } from './dashboard-routes.ts
 import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
-import { isProjectedStream } from './projected-version.ts';
 import { sagasRoutes } from './sagas-routes.ts';
 
 export interface ReadApiOptions {
@@ -38,14 +37,9 @@ export type ReadApi = Koa & {
   eventClients(): number;
 };
 
-const logToStderr: ErrorLogger = (message, error) => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
-};
-
 /** The query side over HTTP: the error middleware first, then one router per resource. */
 export const createReadApi = (options: ReadApiOptions): ReadApi => {
-  const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logToStderr } = options;
+  const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logErrorToStderr } = options;
   const changes = lazyChangeFeed(() => options.subscriber ?? quietDuplicate(redis), changesChannel(redisPrefix));
   const events = dashboardEvents({ ...options.events, changes });
   const consistency = consistencyWait({

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import type { EventStore } from '../event-store/event-store.ts';
 import { couponsRoutes } from './coupons-routes.ts';
 import { customersRoutes } from './customers-routes.ts';
-import { type ErrorLogger, errorMiddleware } from './error-middleware.ts';
+import { type ErrorLogger, errorMiddleware, logErrorToStderr } from './error-middleware.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
@@ -22,14 +22,9 @@ export interface CommandApiOptions {
   healthTimeoutMs?: number;
 }
 
-const logToStderr: ErrorLogger = (message, error) => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
-};
-
 /** The command side over HTTP: the error middleware first, then one router per resource. */
 export const createCommandApi = (options: CommandApiOptions): Koa => {
-  const { store, isKafkaUp, readApiUrl, logError = logToStderr, healthTimeoutMs } = options;
+  const { store, isKafkaUp, readApiUrl, logError = logErrorToStderr, healthTimeoutMs } = options;
   const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
   const app = new Koa();
   app.use(errorMiddleware(logError));

@@ -12,6 +12,12 @@ const statusOfCode: Record<ErrorCode, number> = {
 
 export type ErrorLogger = (message: string, error: unknown) => void;
 
+/** The APIs' default logger: one JSON line on stderr, with the stack. */
+export const logErrorToStderr: ErrorLogger = (message, error) => {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
+};
+
 /**
  * First in the chain and the only place that shapes an error answer. Client mistakes get their
  * 4xx; anything unexpected is logged and answered with a bare 500 that leaks no internals.

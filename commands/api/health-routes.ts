@@ -1,5 +1,6 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { EventStore } from '../event-store/event-store.ts';
+import { healthCheckRoutes } from './health-check.ts';
 
 export interface HealthDependencies {
   store: EventStore;
@@ -9,32 +10,5 @@ export interface HealthDependencies {
 }
 
 /** `GET /health`: 200 only when the event store and Kafka both answer, else 503 naming what is down. */
-export const healthRoutes = ({ store, isKafkaUp, timeoutMs = 2_000 }: HealthDependencies): Router => {
-  const router = new Router();
-  router.get('/health', async (ctx) => {
-    const [storeUp, kafkaUp] = await Promise.all([
-      answers(() => store.ping(), timeoutMs),
-      answers(isKafkaUp, timeoutMs),
-    ]);
-    ctx.status = storeUp && kafkaUp ? 200 : 503;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      status: storeUp && kafkaUp ? 'ok' : 'down',
-      store: storeUp ? 'up' : 'down',
-      kafka: kafkaUp ? 'up' : 'down',
-    };
-  });
-  return router;
-};
-
-const answers = async (probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([probe().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
+export const healthRoutes = ({ store, isKafkaUp, timeoutMs = 2_000 }: HealthDependencies): Router =>
+  healthCheckRoutes({ store: () => store.ping(), kafka: isKafkaUp }, timeoutMs);

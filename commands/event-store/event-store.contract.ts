@@ -97,6 +97,22 @@ export const eventStoreContract = (name: string, setup: () => Promise<EventStore
     );
   });
 
+  test('an empty append writes nothing, returns the current version, and still checks the expected one', async () => {
+    const streamId = uniqueName('empty');
+    assert.equal(await store().appendToStream(streamId, [], 'no_stream'), { nextExpectedVersion: -1, position: -1n });
+    const appended = await store().appendToStream(streamId, [newEvent('Opened'), newEvent('Changed')], 'no_stream');
+    assert.equal(await store().appendToStream(streamId, [], 'any'), appended);
+    assert.equal(await store().appendToStream(streamId, [], 1), appended);
+    for (const stale of ['no_stream', 0] as const) {
+      const error = await store()
+        .appendToStream(streamId, [], stale)
+        .catch((caught: unknown) => caught);
+      assert.instance(error, WrongExpectedVersionError);
+      assert.is((error as WrongExpectedVersionError).actual, 1);
+    }
+    assert.is((await store().readStream(streamId)).length, 2);
+  });
+
   test('readStream from a version returns the tail only', async () => {
     const streamId = uniqueName('contract');
     const events = Array.from({ length: 5 }, () => newEvent('Changed'));

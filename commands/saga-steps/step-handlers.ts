@@ -6,6 +6,7 @@ import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
 import { paymentPlanFieldErrors } from '../../domain/payment-plan/payment-plan-fields.ts';
 import { inventoryStreamId, orderStreamId, paymentStreamId } from '../../domain/streams.ts';
 import { FieldErrors, isNonEmptyString } from '../../domain/validation.ts';
+import type { SagaStepCommandType } from '../../projections/saga/saga-step-commands.ts';
 import { handleCommand } from '../command-handler.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import type { PaymentService } from '../payment/payment-service.ts';
@@ -95,7 +96,7 @@ const byPaymentService = (
 const bySku = stringField('sku', inventoryStreamId);
 const byOrder = stringField('orderId', orderStreamId);
 
-/** Every command type a saga step may carry, and who executes it. */
+/** Every command type a saga step may carry (the saga's `SagaStepCommandType`, no more, no less), and who executes it. */
 export const stepHandlers = {
   ReserveStock: decidedBy(inventoryDecider, 'ReserveStock', bySku),
   ReleaseStock: decidedBy(inventoryDecider, 'ReleaseStock', bySku),
@@ -118,7 +119,7 @@ export const stepHandlers = {
     const { orderId, customerId, parts } = withParts(data);
     return payments.refund({ orderId, customerId, parts, reason: data.reason as string }, step);
   }),
-} satisfies Record<string, StepHandler>;
+} satisfies Record<SagaStepCommandType, StepHandler>;
 
 export type StepCommandType = keyof typeof stepHandlers;
 

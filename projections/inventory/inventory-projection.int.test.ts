@@ -1,33 +1,10 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RecordedEvent } from '../../commands/event-store/event-store.ts';
-import { migrate } from '../../deploy/migrate.ts';
-import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
-import { envelopeOf, recordedEvent } from '../projector/testing/recorded-events.ts';
+import { readModelSuite } from '../projector/testing/read-model-suite.ts';
+import { recordedEvent } from '../projector/testing/recorded-events.ts';
 import { inventoryProjection } from './inventory-projection.ts';
 import { getInventoryItem, inventoryVersion } from './inventory-queries.ts';
 
-const test = suite<{ db: TestSchema }>('inventory read model');
-
-test.before.each(async (context) => {
-  context.db = await createTestSchema('inventory');
-  await migrate(context.db.pool);
-});
-
-test.after.each(async (context) => {
-  await context.db.drop();
-});
-
-const projection = inventoryProjection();
-
-const apply = async (db: TestSchema, events: RecordedEvent[]) => {
-  const client = await db.pool.connect();
-  try {
-    for (const event of events) await projection.handle(client, envelopeOf(event));
-  } finally {
-    client.release();
-  }
-};
+const { test, apply } = readModelSuite('inventory read model', 'inventory', inventoryProjection());
 
 const stream = 'inventory-sku-a';
 const history = [

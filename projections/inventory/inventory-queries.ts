@@ -1,4 +1,5 @@
 import type { Queryable } from '../projector/projection.ts';
+import { rowVersion } from '../projector/row-version.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
 import { type InventoryTables, inventoryTables } from './inventory-tables.ts';
 
@@ -43,14 +44,8 @@ export const getInventoryItem = async (
 };
 
 /** The version of `inventory-<sku>` the read model reflects; undefined before the SKU is registered. */
-export const inventoryVersion = async (
+export const inventoryVersion = (
   db: Queryable,
   sku: string,
   tables: InventoryTables = inventoryTables,
-): Promise<number | undefined> => {
-  const { rows } = await db.query<{ version: string }>(
-    `SELECT version FROM ${sqlIdentifier(tables.inventory)} WHERE sku = $1`,
-    [sku],
-  );
-  return rows[0] ? Number(rows[0].version) : undefined;
-};
+): Promise<number | undefined> => rowVersion(db, tables.inventory, 'sku', sku);

@@ -1,10 +1,12 @@
-import { type Consumer, type EachBatchPayload, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
-
-import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
-import { ensureTopics, eventTopicConfig } from '../../deploy/topics.ts';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { createKafka } from '../../deploy/kafka-client.ts';
 import { type EventEnvelope, fromKafkaMessage } from '../../schemas/kafka-envelope.ts';
-import { deadLetterTopic, toDeadLetter } from './dead-letter.ts';
+import { consumeBatches } from './consume-batches.ts';
+import { deadLetterTopic } from './dead-letter.ts';
+import { DeadLetterSender } from './dead-letter-sender.ts';
 import { describeError, isPoison } from './failure-kind.ts';
+import { jsonLineLog } from './json-line-log.ts';
+import { pauseBeforeRetry } from './retry-pause.ts';
 
 export interface RecordOrigin {
   topic: string;
@@ -45,10 +47,8 @@ class ConsumerStoppingError extends Error {}
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
-  private readonly deadLetters: string;
+  private readonly deadLetters: DeadLetterSender;
   private readonly log: (line: Record<string, unknown>) => void;
-  private readonly clock: () => Date;
 
   constructor(private readonly options: EventConsumerOptions) {
     const kafka = createKafka(options.brokers, options.groupId);
@@ -58,36 +58,34 @@ export class EventConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
     });
-    this.producer = kafka.producer({
-      ...idempotentProducerConfig,
-      createPartitioner: Partitioners.DefaultPartitioner,
+    this.log = options.log ?? jsonLineLog;
+    this.deadLetters = new DeadLetterSender({
+      brokers: options.brokers,
+      groupId: options.groupId,
+      topic: deadLetterTopic(options.groupId, options.topicPrefix),
+      log: this.log,
+      clock: options.clock ?? (() => new Date()),
     });
-    this.deadLetters = deadLetterTopic(options.groupId, options.topicPrefix);
-    this.log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-    this.clock = options.clock ?? (() => new Date());
   }
 
   get deadLetterTopic(): string {
-    return this.deadLetters;
+    return this.deadLetters.topic;
   }
 
   async start(): Promise<void> {
-    // Dead letters are kept until an operator replays or purges them.
-    await ensureTopics(this.options.brokers, [{ name: this.deadLetters, config: { ...eventTopicConfig } }]);
-    await this.producer.connect();
+    await this.deadLetters.ensureTopic();
+    await this.deadLetters.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+    await consumeBatches(this.consumer, {
+      topics: this.options.topics,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-    await this.producer.disconnect();
+    await this.deadLetters.disconnect();
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -132,11 +130,10 @@ export class EventConsumer {
         return;
       } catch (error) {
         if (isPoison(error)) {
-          await this.deadLetter(payload, message, describeError(error));
+          await this.deadLetters.send({ topic, partition, message }, describeError(error));
           return;
         }
         if (!payload.isRunning() || payload.isStale()) throw new ConsumerStoppingError();
-        const delay = Math.min(this.options.maxRetryDelayMs ?? 5_000, 50 * 2 ** Math.min(attempt, 10));
         this.log({
           level: 'warn',
           msg: 'transient failure, retrying',
@@ -145,27 +142,8 @@ export class EventConsumer {
           attempt,
           error: describeError(error),
         });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        await payload.heartbeat();
+        await pauseBeforeRetry(payload, attempt, this.options.maxRetryDelayMs);
       }
     }
-  }
-
-  private async deadLetter(payload: EachBatchPayload, message: KafkaMessage, reason: string): Promise<void> {
-    const { topic, partition } = payload.batch;
-    this.log({
-      level: 'error',
-      msg: 'record dead-lettered',
-      group: this.options.groupId,
-      topic,
-      partition,
-      offset: message.offset,
-      reason,
-    });
-    await this.producer.send({
-      topic: this.deadLetters,
-      acks: -1,
-      messages: [toDeadLetter({ groupId: this.options.groupId, topic, partition, message }, reason, this.clock())],
-    });
   }
 }

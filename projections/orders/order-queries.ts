@@ -1,13 +1,13 @@
-import { validationError } from '../../domain/errors.ts';
 import type { PaymentPartView } from '../payments/payment-parts-view.ts';
 import {
+  checkFilterValue,
   checkPageLimit,
-  decodeKeysetCursor,
+  keysetPage,
   keysetTimestampSql,
   type Page,
-  pageOf,
 } from '../projector/keyset-cursor.ts';
 import type { Queryable } from '../projector/projection.ts';
+import { rowVersion } from '../projector/row-version.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
 import { type OrdersTables, ordersTables } from './orders-tables.ts';
 
@@ -85,41 +85,21 @@ export const listOrders = async (
   tables: OrdersTables = ordersTables,
 ): Promise<Page<OrderView>> => {
   checkPageLimit(limit);
-  if (status !== undefined && !orderStatuses.includes(status)) {
-    throw validationError('unknown order status', [
-      { field: 'status', message: `must be one of ${orderStatuses.join(', ')}` },
-    ]);
-  }
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (customerId !== undefined) conditions.push(`customer_id = ${param(customerId)}`);
-  if (status !== undefined) conditions.push(`status = ${param(status)}`);
-  if (cursor !== undefined) {
-    const after = decodeKeysetCursor(cursor);
-    conditions.push(`(created_at, order_id) < (${param(after.at)}::timestamptz, ${param(after.id)})`);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${columns} FROM ${sqlIdentifier(tables.orders)} ${where}
-      ORDER BY created_at DESC, order_id DESC LIMIT ${param(limit + 1)}`,
-    params,
-  );
-  return pageOf(rows, limit, orderView, (row) => ({ at: row.created_key, id: row.order_id }));
+  checkFilterValue(status, orderStatuses, 'status', 'unknown order status');
+  return keysetPage(db, {
+    select: `SELECT ${columns} FROM ${sqlIdentifier(tables.orders)}`,
+    equal: { customer_id: customerId, status },
+    orderBy: { at: 'created_at', id: 'order_id' },
+    limit,
+    cursor,
+    view: orderView,
+    keyOf: (row: OrderRow) => ({ at: row.created_key, id: row.order_id }),
+  });
 };
 
 /** The version of `order-<orderId>` the read model reflects; undefined before its first event. */
-export const orderVersion = async (
+export const orderVersion = (
   db: Queryable,
   orderId: string,
   tables: OrdersTables = ordersTables,
-): Promise<number | undefined> => {
-  const { rows } = await db.query<{ version: string }>(
-    `SELECT version FROM ${sqlIdentifier(tables.orders)} WHERE order_id = $1`,
-    [orderId],
-  );
-  return rows[0] ? Number(rows[0].version) : undefined;
-};
+): Promise<number | undefined> => rowVersion(db, tables.orders, 'order_id', orderId);

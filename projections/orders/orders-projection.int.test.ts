@@ -1,36 +1,12 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RecordedEvent } from '../../commands/event-store/event-store.ts';
-import { migrate } from '../../deploy/migrate.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
+import { readModelSuite } from '../projector/testing/read-model-suite.ts';
 import { envelopeOf, recordedEvent } from '../projector/testing/recorded-events.ts';
 import { getOrder, listOrders, orderVersion } from './order-queries.ts';
 import { ordersProjection } from './orders-projection.ts';
 
-const test = suite<{ db: TestSchema }>('orders read model');
-
-test.before.each(async (context) => {
-  context.db = await createTestSchema('orders');
-  await migrate(context.db.pool);
-});
-
-test.after.each(async (context) => {
-  await context.db.drop();
-});
-
-const projection = ordersProjection();
-
-const apply = async (db: TestSchema, events: RecordedEvent[]) => {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    for (const event of events) await projection.handle(client, envelopeOf(event));
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
-};
+const { test, apply } = readModelSuite('orders read model', 'orders', ordersProjection(), { inTransaction: true });
 
 const placed = (orderId: string, customerId: string, placedAt: string) =>
   recordedEvent(`order-${orderId}`, 0, 'OrderPlaced', {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../projector/projection.ts';
+import { rowVersion } from '../projector/row-version.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
 import type { PaymentPartView } from './payment-parts-view.ts';
 import { type PaymentsTables, paymentsTables } from './payments-tables.ts';
@@ -68,14 +69,8 @@ export const getPayment = async (
 };
 
 /** The version of `payment-<orderId>` the read model reflects; undefined before the payment is requested. */
-export const paymentVersion = async (
+export const paymentVersion = (
   db: Queryable,
   orderId: string,
   tables: PaymentsTables = paymentsTables,
-): Promise<number | undefined> => {
-  const { rows } = await db.query<{ version: string }>(
-    `SELECT version FROM ${sqlIdentifier(tables.payments)} WHERE order_id = $1`,
-    [orderId],
-  );
-  return rows[0] ? Number(rows[0].version) : undefined;
-};
+): Promise<number | undefined> => rowVersion(db, tables.payments, 'order_id', orderId);

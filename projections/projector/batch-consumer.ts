@@ -1,8 +1,10 @@
-import { type Consumer, type EachBatchPayload, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
-import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
-import { ensureTopics, eventTopicConfig } from '../../deploy/topics.ts';
-import { toDeadLetter } from '../kafka/dead-letter.ts';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { createKafka } from '../../deploy/kafka-client.ts';
+import { consumeBatches } from '../kafka/consume-batches.ts';
+import { DeadLetterSender } from '../kafka/dead-letter-sender.ts';
 import { describeError } from '../kafka/failure-kind.ts';
+import { jsonLineLog } from '../kafka/json-line-log.ts';
+import { pauseBeforeRetry } from '../kafka/retry-pause.ts';
 import { retryStartup } from './retry-startup.ts';
 
 /** The records of one topic partition that Kafka handed over together. */
@@ -52,10 +54,6 @@ export interface BatchConsumerOptions {
   clock?: () => Date;
 }
 
-export const jsonLineLog = (line: Record<string, unknown>): void => {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-};
-
 /**
  * The Kafka side every projector shares: one consumer group, `eachBatch` without auto-commit, a
  * batch retried whole until it applies, and the batch's offsets committed to Kafka after it
@@ -63,9 +61,8 @@ export const jsonLineLog = (line: Record<string, unknown>): void => {
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private readonly deadLetters: DeadLetterSender;
   private readonly log: (line: Record<string, unknown>) => void;
-  private readonly clock: () => Date;
 
   constructor(private readonly options: BatchConsumerOptions) {
     const kafka = createKafka(options.brokers, options.groupId);
@@ -75,20 +72,19 @@ export class BatchConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
     });
-    this.producer = kafka.producer({ ...idempotentProducerConfig, createPartitioner: Partitioners.DefaultPartitioner });
     this.log = options.log ?? jsonLineLog;
-    this.clock = options.clock ?? (() => new Date());
+    this.deadLetters = new DeadLetterSender({
+      brokers: options.brokers,
+      groupId: options.groupId,
+      topic: options.deadLetterTopic,
+      log: this.log,
+      clock: options.clock ?? (() => new Date()),
+    });
   }
 
   async start(): Promise<void> {
-    // Dead letters are kept until an operator replays or purges them.
-    await retryStartup(
-      'creating the dead-letter topic',
-      () =>
-        ensureTopics(this.options.brokers, [{ name: this.options.deadLetterTopic, config: { ...eventTopicConfig } }]),
-      { log: this.log },
-    );
-    await this.producer.connect();
+    await retryStartup('creating the dead-letter topic', () => this.deadLetters.ensureTopic(), { log: this.log });
+    await this.deadLetters.connect();
     await this.consumer.connect();
     const { onAssigned } = this.options;
     if (onAssigned) {
@@ -105,11 +101,9 @@ export class BatchConsumer {
         );
       });
     }
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+    await consumeBatches(this.consumer, {
+      topics: this.options.topics,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
@@ -117,7 +111,7 @@ export class BatchConsumer {
   /** Waits for the batch in progress (an attempt in progress finishes, no new one starts). */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-    await this.producer.disconnect();
+    await this.deadLetters.disconnect();
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -125,7 +119,9 @@ export class BatchConsumer {
     const last = messages.at(-1);
     if (!last) return;
     const batch: PartitionBatch = { topic, partition, messages };
-    const context: BatchContext = { deadLetter: (message, reason) => this.deadLetter(batch, message, reason) };
+    const context: BatchContext = {
+      deadLetter: (message, reason) => this.deadLetters.send({ topic, partition, message }, reason),
+    };
     let outcome: BatchOutcome;
     for (let attempt = 1; ; attempt++) {
       // Nothing was committed for this batch: whoever owns the partition next reads it again.
@@ -134,7 +130,6 @@ export class BatchConsumer {
         outcome = await this.options.apply(batch, context);
         break;
       } catch (error) {
-        const delay = Math.min(this.options.maxRetryDelayMs ?? 5_000, 50 * 2 ** Math.min(attempt, 10));
         this.log({
           level: 'warn',
           msg: 'batch failed, retrying',
@@ -146,8 +141,7 @@ export class BatchConsumer {
           attempt,
           error: describeError(error),
         });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        await payload.heartbeat();
+        await pauseBeforeRetry(payload, attempt, this.options.maxRetryDelayMs);
       }
     }
     if (outcome.kind === 'seek') {
@@ -178,23 +172,5 @@ export class BatchConsumer {
       });
     }
     await payload.heartbeat();
-  }
-
-  private async deadLetter(batch: PartitionBatch, message: KafkaMessage, reason: string): Promise<void> {
-    const { topic, partition } = batch;
-    this.log({
-      level: 'error',
-      msg: 'record dead-lettered',
-      group: this.options.groupId,
-      topic,
-      partition,
-      offset: message.offset,
-      reason,
-    });
-    await this.producer.send({
-      topic: this.options.deadLetterTopic,
-      acks: -1,
-      messages: [toDeadLetter({ groupId: this.options.groupId, topic, partition, message }, reason, this.clock())],
-    });
   }
 }

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isDomainError } from '../../domain/errors.ts';
-import { checkPageLimit, decodeKeysetCursor, encodeKeysetCursor, pageOf } from './keyset-cursor.ts';
+import { checkFilterValue, checkPageLimit, decodeKeysetCursor, encodeKeysetCursor, pageOf } from './keyset-cursor.ts';
 import { sqlIdentifier } from './sql-identifier.ts';
 
 const test = suite('keyset cursor');
@@ -33,6 +33,20 @@ test('anything else is a validation error', () => {
   }
   for (const limit of [0, -1, 1.5, 201, Number.NaN]) refusedAsValidation(() => checkPageLimit(limit));
   assert.is(checkPageLimit(200), 200);
+});
+
+test('a filter value must be one of those allowed, and may be absent', () => {
+  const allowed = ['pending', 'confirmed'] as const;
+  checkFilterValue<(typeof allowed)[number]>(undefined, allowed, 'status', 'unknown order status');
+  checkFilterValue('pending', allowed, 'status', 'unknown order status');
+  try {
+    checkFilterValue('shipped' as never, allowed, 'status', 'unknown order status');
+    assert.unreachable('accepted');
+  } catch (error) {
+    assert.ok(isDomainError(error) && error.code === 'validation', String(error));
+    assert.is(error.message, 'unknown order status');
+    assert.equal(error.errors, [{ field: 'status', message: 'must be one of pending, confirmed' }]);
+  }
 });
 
 test('a page holds limit items and a cursor only when more follow', () => {

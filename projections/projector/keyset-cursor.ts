@@ -1,4 +1,6 @@
+import type { QueryResultRow } from 'pg';
 import { validationError } from '../../domain/errors.ts';
+import type { Queryable } from './projection.ts';
 
 /**
  * Lists page newest first by `(timestamp, id)`. The cursor is the last row's key, opaque to clients
@@ -68,4 +70,57 @@ export const pageOf = <Row, T>(
   return rows.length > limit && last
     ? { items: items.map(view), nextCursor: encodeKeysetCursor(keyOf(last)) }
     : { items: items.map(view) };
+};
+
+/** Throws a validation error (400) naming `field` when a filter value is not one of `allowed`. */
+export const checkFilterValue = <T extends string>(
+  value: T | undefined,
+  allowed: readonly T[],
+  field: string,
+  message: string,
+): void => {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw validationError(message, [{ field, message: `must be one of ${allowed.join(', ')}` }]);
+  }
+};
+
+export interface KeysetListing<Row, T> {
+  /** `SELECT <columns> FROM <table>`; the columns must include what `keyOf` reads. */
+  select: string;
+  /** Column equality filters (column names from code, never from a request); an undefined value filters nothing. */
+  equal: Record<string, unknown>;
+  /** The timestamptz column and the unique id column the list is ordered by, newest first. */
+  orderBy: { at: string; id: string };
+  /** Already checked with `checkPageLimit`, so that callers decide which bad input is reported first. */
+  limit: number;
+  cursor?: string;
+  view: (row: Row) => T;
+  keyOf: (row: Row) => KeysetPosition;
+}
+
+/** One page of a list, newest first, continuing after `cursor`. Throws a validation error (400) for a bad cursor. */
+export const keysetPage = async <Row extends QueryResultRow, T>(
+  db: Queryable,
+  { select, equal, orderBy, limit, cursor, view, keyOf }: KeysetListing<Row, T>,
+): Promise<Page<T>> => {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  for (const [column, value] of Object.entries(equal)) {
+    if (value !== undefined) conditions.push(`${column} = ${param(value)}`);
+  }
+  if (cursor !== undefined) {
+    const after = decodeKeysetCursor(cursor);
+    conditions.push(`(${orderBy.at}, ${orderBy.id}) < (${param(after.at)}::timestamptz, ${param(after.id)})`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { rows } = await db.query<Row>(
+    `${select} ${where}
+      ORDER BY ${orderBy.at} DESC, ${orderBy.id} DESC LIMIT ${param(limit + 1)}`,
+    params,
+  );
+  return pageOf(rows, limit, view, keyOf);
 };

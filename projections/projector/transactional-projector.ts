@@ -1,13 +1,8 @@
 import type pg from 'pg';
 import { deadLetterTopic } from '../kafka/dead-letter.ts';
 import { describeError } from '../kafka/failure-kind.ts';
-import {
-  BatchConsumer,
-  type BatchContext,
-  type BatchOutcome,
-  jsonLineLog,
-  type PartitionBatch,
-} from './batch-consumer.ts';
+import { jsonLineLog } from '../kafka/json-line-log.ts';
+import { BatchConsumer, type BatchContext, type BatchOutcome, type PartitionBatch } from './batch-consumer.ts';
 import { type DecodedRecord, decodeRecord } from './decoded-record.ts';
 import type { Projection } from './projection.ts';
 import { isProjectionPoison } from './projection-failure.ts';

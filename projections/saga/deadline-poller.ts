@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { isDomainError } from '../../domain/errors.ts';
+import { jsonLineLog } from '../kafka/json-line-log.ts';
 import { markDeadlinesFired, type StoredDeadline, takeDueDeadlines } from './deadline-store.ts';
 import { feedSaga, type SagaStoreDependencies } from './saga-operations.ts';
 
@@ -29,7 +30,7 @@ export class DeadlinePoller {
   constructor(private readonly options: DeadlinePollerOptions) {
     this.batchSize = options.batchSize ?? 100;
     this.clock = options.clock ?? (() => new Date());
-    this.log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+    this.log = options.log ?? jsonLineLog;
   }
 
   /** Fires what is due now; returns how many deadlines it took. */

@@ -1,30 +1,17 @@
+import type {
+  AuthorizePaymentData,
+  CapturePaymentData,
+  RefundPaymentData,
+  VoidPaymentData,
+} from '../../commands/payment/payment-step.ts';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReturnStock } from '../../domain/inventory/commands.ts';
 import type { CancelOrder, ConfirmOrder } from '../../domain/order/commands.ts';
-import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
 
 /**
  * The commands a step sends. Inventory and order commands go to one aggregate each; the payment
- * commands go to the payment service, which spends or gives back points and coupons around the
- * payment aggregate and the gateway.
+ * commands go to the payment service (their data is its input), which spends or gives back points
+ * and coupons around the payment aggregate and the gateway.
  */
-export interface AuthorizePaymentData {
-  orderId: string;
-  customerId: string;
-  parts: PaymentPart[];
-  total: number;
-}
-export interface CapturePaymentData {
-  orderId: string;
-}
-/** The parts name the points and the coupon to give back. */
-export interface VoidPaymentData {
-  orderId: string;
-  customerId: string;
-  parts: PaymentPart[];
-  reason: string;
-}
-export type RefundPaymentData = VoidPaymentData;
-
 export type SagaStepCommand =
   | { type: 'ReserveStock'; data: ReserveStock['data'] }
   | { type: 'ReleaseStock'; data: ReleaseStock['data'] }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PaymentService } from '../../commands/payment/payment-service.ts';
 import { executeStep, type StepOutcome } from '../../commands/saga-steps/execute-step.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
+import { jsonLineLog } from '../kafka/json-line-log.ts';
 import { recordDeadlineCleared, recordDeadlineSet } from './deadline-store.ts';
 import type { SagaDeadlineCleared, SagaDeadlineSet, SagaStepScheduled } from './saga-events.ts';
 import type { StepFailed, StepSucceeded } from './saga-inputs.ts';
@@ -51,7 +52,7 @@ export const outcomeInput = (
  */
 export const createStepDispatcher = (deps: StepDispatcherDependencies) => {
   const clock = deps.clock ?? (() => new Date());
-  const log = deps.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const log = deps.log ?? jsonLineLog;
 
   const dispatch = async (scheduled: SagaStepScheduled['data'], envelope: EventEnvelope): Promise<void> => {
     const { orderId, step, stepId, command, deadlineAt } = scheduled;

@@ -1,12 +1,12 @@
-import { validationError } from '../../domain/errors.ts';
 import {
+  checkFilterValue,
   checkPageLimit,
-  decodeKeysetCursor,
+  keysetPage,
   keysetTimestampSql,
   type Page,
-  pageOf,
 } from '../projector/keyset-cursor.ts';
 import type { Queryable } from '../projector/projection.ts';
+import { rowVersion } from '../projector/row-version.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
 import type { DeadlineName } from '../saga/saga-events.ts';
 import type { SagaStatus, StepStatus } from '../saga/saga-state.ts';
@@ -110,40 +110,21 @@ export const listSagas = async (
   tables: SagasTables = sagasTables,
 ): Promise<Page<SagaView>> => {
   checkPageLimit(limit);
-  if (state !== undefined && !sagaStates.includes(state)) {
-    throw validationError('unknown saga state', [
-      { field: 'state', message: `must be one of ${sagaStates.join(', ')}` },
-    ]);
-  }
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (state !== undefined) conditions.push(`state = ${param(state)}`);
-  if (cursor !== undefined) {
-    const after = decodeKeysetCursor(cursor);
-    conditions.push(`(started_at, order_id) < (${param(after.at)}::timestamptz, ${param(after.id)})`);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const { rows } = await db.query<SagaRow>(
-    `SELECT ${columns} FROM ${sqlIdentifier(tables.sagas)} ${where}
-      ORDER BY started_at DESC, order_id DESC LIMIT ${param(limit + 1)}`,
-    params,
-  );
-  return pageOf(rows, limit, sagaView, (row) => ({ at: row.started_key, id: row.order_id }));
+  checkFilterValue(state, sagaStates, 'state', 'unknown saga state');
+  return keysetPage(db, {
+    select: `SELECT ${columns} FROM ${sqlIdentifier(tables.sagas)}`,
+    equal: { state },
+    orderBy: { at: 'started_at', id: 'order_id' },
+    limit,
+    cursor,
+    view: sagaView,
+    keyOf: (row: SagaRow) => ({ at: row.started_key, id: row.order_id }),
+  });
 };
 
 /** The version of `saga-<orderId>` the read model reflects; undefined before the saga started. */
-export const sagaVersion = async (
+export const sagaVersion = (
   db: Queryable,
   orderId: string,
   tables: SagasTables = sagasTables,
-): Promise<number | undefined> => {
-  const { rows } = await db.query<{ version: string }>(
-    `SELECT version FROM ${sqlIdentifier(tables.sagas)} WHERE order_id = $1`,
-    [orderId],
-  );
-  return rows[0] ? Number(rows[0].version) : undefined;
-};
+): Promise<number | undefined> => rowVersion(db, tables.sagas, 'order_id', orderId);

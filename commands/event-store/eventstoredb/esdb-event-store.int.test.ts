@@ -84,20 +84,6 @@ test('readAll leaves out system events, even a run longer than a page', async ()
   assert.ok(fromStart.every((event) => !event.streamId.startsWith('$') && !event.type.startsWith('$')));
 });
 
-test('an empty append writes nothing, returns the current version, and still checks the expected one', async () => {
-  const streamId = uniqueName('empty');
-  assert.equal(await store.appendToStream(streamId, [], 'no_stream'), { nextExpectedVersion: -1, position: -1n });
-  const appended = await store.appendToStream(streamId, [newEvent(), newEvent()], 'no_stream');
-  assert.equal(await store.appendToStream(streamId, [], 'any'), appended);
-  assert.equal(await store.appendToStream(streamId, [], 1), appended);
-  for (const stale of ['no_stream', 0] as const) {
-    const error = await store.appendToStream(streamId, [], stale).catch((caught: unknown) => caught);
-    assert.instance(error, WrongExpectedVersionError);
-    assert.is((error as WrongExpectedVersionError).actual, 1);
-  }
-  assert.is((await store.readStream(streamId)).length, 2);
-});
-
 test('malformed appends and reads are refused before they reach the server', async () => {
   const streamId = uniqueName('invalid');
   const event = newEvent();

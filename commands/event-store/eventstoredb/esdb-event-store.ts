@@ -11,6 +11,7 @@ import {
   type StreamingRead,
   StreamNotFoundError,
 } from '@eventstore/db-client';
+import { checkAppendArguments } from '../append-arguments.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -31,7 +32,6 @@ export interface EsdbEventStoreOptions {
 /** `$all` pages read at least this many records, so a run of system events costs few round trips. */
 const minimumPageSize = 100;
 const pingTimeoutMs = 2_000;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The event store on EventStoreDB (gRPC client 6.x, server 22.10 or later). docs/eventstoredb.md says
@@ -203,23 +203,7 @@ const toExpectedRevision = (expected: ExpectedVersion): AppendExpectedRevision =
 };
 
 /** The same refusals as the PostgreSQL store, before anything reaches the server. */
-const validateAppend = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void => {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (expected !== 'any' && expected !== 'no_stream' && !(Number.isSafeInteger(expected) && expected >= 0)) {
-    throw new RangeError(
-      `stream ${streamId}: expected version must be 'any', 'no_stream' or an integer >= 0, got ${String(expected)}`,
-    );
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || !uuidPattern.test(event.id)) {
-      throw new TypeError(`stream ${streamId}: event id must be a UUID, got ${String(event.id)}`);
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new TypeError(`stream ${streamId}: event ${event.id} needs a non-empty type`);
-    }
-    const id = event.id.toLowerCase();
-    if (ids.has(id)) throw new TypeError(`stream ${streamId}: event id ${event.id} appears twice in one append`);
-    ids.add(id);
-  }
-};
+const validateAppend = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void =>
+  checkAppendArguments(streamId, events, expected, {
+    duplicateId: (stream, detail) => new TypeError(`stream ${stream}: ${detail}`),
+  });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { assertNever } from '../../../domain/decider.ts';
+import { checkAppendArguments } from '../append-arguments.ts';
 import { type AppendResult, type ExpectedVersion, type NewEvent, WrongExpectedVersionError } from '../event-store.ts';
 import { EventIdConflictError } from './event-id-conflict-error.ts';
 
@@ -8,8 +9,6 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 
 /** The events' positions are `(transaction id << 16) + index`, so one transaction holds at most this many. */
 export const maxEventsPerAppend = 65_536;
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface AppendRow {
   outcome: 'appended' | 'duplicate' | 'unchanged' | 'wrong_expected_version' | 'event_ids_conflict';
@@ -72,29 +71,11 @@ const encodeExpected = (expected: ExpectedVersion): number | null => {
 
 const actualVersion = (version: number): number | 'no_stream' => (version < 0 ? 'no_stream' : version);
 
-const validate = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void => {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (expected !== 'any' && expected !== 'no_stream' && !(Number.isSafeInteger(expected) && expected >= 0)) {
-    throw new RangeError(
-      `stream ${streamId}: expected version must be 'any', 'no_stream' or an integer >= 0, got ${String(expected)}`,
-    );
-  }
-  if (events.length > maxEventsPerAppend) {
-    throw new RangeError(`stream ${streamId}: at most ${maxEventsPerAppend} events per append, got ${events.length}`);
-  }
-  const ids = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || !uuidPattern.test(event.id)) {
-      throw new TypeError(`stream ${streamId}: event id must be a UUID, got ${String(event.id)}`);
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw new TypeError(`stream ${streamId}: event ${event.id} needs a non-empty type`);
-    }
-    const id = event.id.toLowerCase();
-    if (ids.has(id)) throw new EventIdConflictError(streamId, `event id ${event.id} appears twice in one append`);
-    ids.add(id);
-  }
-};
+const validate = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void =>
+  checkAppendArguments(streamId, events, expected, {
+    maxEvents: maxEventsPerAppend,
+    duplicateId: (stream, detail) => new EventIdConflictError(stream, detail),
+  });
 
 /**
  * The function's row lock makes these unreachable for writers that go through it; they remain the last line

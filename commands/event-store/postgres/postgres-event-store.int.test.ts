@@ -234,17 +234,6 @@ test('event ids already stored in another stream are refused', async () => {
   assert.match(String(error), first);
 });
 
-test('an empty append writes nothing, returns the current version, and still checks the expected one', async () => {
-  const streamId = uniqueName('empty');
-  assert.equal(await store.appendToStream(streamId, [], 'no_stream'), { nextExpectedVersion: -1, position: -1n });
-  const appended = await store.appendToStream(streamId, [newEvent(), newEvent()], 'no_stream');
-  assert.equal(await store.appendToStream(streamId, [], 'any'), appended);
-  assert.equal(await store.appendToStream(streamId, [], 1), appended);
-  const error = await store.appendToStream(streamId, [], 'no_stream').catch((caught: unknown) => caught);
-  assert.instance(error, WrongExpectedVersionError);
-  assert.is((await store.readStream(streamId)).length, 2);
-});
-
 test('malformed appends and reads are refused before they reach the database', async () => {
   const streamId = uniqueName('invalid');
   const refusals: [Promise<unknown>, new (...args: never[]) => Error][] = [
