@@ -194,7 +194,12 @@ test('a reader following concurrent writers sees every event exactly once, in in
     await following;
     await writers.end();
   }
-  await waitFor(async () => (await reader.poll()).length - before >= written.size, { what: 'every written event' });
+  // readAll waits for the oldest open transaction of the whole cluster: another test's long transaction
+  // delays what this reader sees (never loses it), so the bound is wide.
+  await waitFor(async () => (await reader.poll()).length - before >= written.size, {
+    what: 'every written event',
+    timeoutMs: 90_000,
+  });
   const read = reader.seen.slice(before);
   assert.is(new Set(read.map((event) => event.id)).size, read.length, 'no event twice');
   assert.equal(new Set(read.map((event) => event.id)), written);
