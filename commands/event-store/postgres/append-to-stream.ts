@@ -10,7 +10,8 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 /** The events' positions are `(transaction id << 16) + index`, so one transaction holds at most this many. */
 export const maxEventsPerAppend = 65_536;
 
-interface AppendRow {
+/** What `event_store_append` answers, and `event_store_append_batch` for each append of a batch. */
+export interface AppendRow {
   outcome: 'appended' | 'duplicate' | 'unchanged' | 'wrong_expected_version' | 'event_ids_conflict';
   stream_version: string | null;
   last_position: string | null;
@@ -29,7 +30,7 @@ export const appendToStream = async (
   events: NewEvent[],
   expected: ExpectedVersion,
 ): Promise<AppendResult> => {
-  validate(streamId, events, expected);
+  validateAppend(streamId, events, expected);
   let row: AppendRow | undefined;
   try {
     const result = await db.query<AppendRow>({
@@ -42,6 +43,11 @@ export const appendToStream = async (
     throw await translateUniqueViolation(db, error, streamId, expected);
   }
   if (!row) throw new Error(`stream ${streamId}: event_store_append returned no row`);
+  return appendResultOf(streamId, expected, row);
+};
+
+/** The result of an append from the function's answer; a refusal becomes the port's error. */
+export const appendResultOf = (streamId: string, expected: ExpectedVersion, row: AppendRow): AppendResult => {
   switch (row.outcome) {
     case 'appended':
     case 'duplicate':
@@ -56,14 +62,16 @@ export const appendToStream = async (
   }
 };
 
-const toStoredShape = (event: NewEvent) => ({
+/** An event as the append functions read it from their jsonb argument. */
+export const toStoredShape = (event: NewEvent) => ({
   id: event.id,
   type: event.type,
   data: event.data ?? null,
   metadata: event.metadata ?? {},
 });
 
-const encodeExpected = (expected: ExpectedVersion): number | null => {
+/** The functions' encoding: NULL = any, -1 = no stream, n = last version. */
+export const encodeExpected = (expected: ExpectedVersion): number | null => {
   if (expected === 'any') return null;
   if (expected === 'no_stream') return -1;
   return expected;
@@ -71,7 +79,7 @@ const encodeExpected = (expected: ExpectedVersion): number | null => {
 
 const actualVersion = (version: number): number | 'no_stream' => (version < 0 ? 'no_stream' : version);
 
-const validate = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void =>
+export const validateAppend = (streamId: string, events: NewEvent[], expected: ExpectedVersion): void =>
   checkAppendArguments(streamId, events, expected, {
     maxEvents: maxEventsPerAppend,
     duplicateId: (stream, detail) => new EventIdConflictError(stream, detail),

@@ -9,6 +9,7 @@ import type {
   RecordedEvent,
 } from '../event-store.ts';
 import { appendToStream } from './append-to-stream.ts';
+import { GroupCommit } from './group-commit.ts';
 import { type RecordedEventRow, recordedEventColumns, toRecordedEvent } from './recorded-event-row.ts';
 
 export interface PostgresEventStoreOptions {
@@ -17,6 +18,11 @@ export interface PostgresEventStoreOptions {
    * `fromConnectionString` opens a pool of the store's own and sets it.
    */
   ownsPool?: boolean;
+  /**
+   * Whether concurrent appends share one round trip and one transaction (docs/event-store.md, "Group
+   * commit"). Defaults to true; false sends every append as its own transaction.
+   */
+  groupCommit?: boolean;
 }
 
 /**
@@ -26,13 +32,15 @@ export interface PostgresEventStoreOptions {
  */
 export class PostgresEventStore implements EventStore {
   private readonly ownsPool: boolean;
+  private readonly groupCommit: GroupCommit | undefined;
   private closed = false;
 
   constructor(
     private readonly pool: pg.Pool,
-    { ownsPool = false }: PostgresEventStoreOptions = {},
+    { ownsPool = false, groupCommit = true }: PostgresEventStoreOptions = {},
   ) {
     this.ownsPool = ownsPool;
+    this.groupCommit = groupCommit ? new GroupCommit(pool) : undefined;
   }
 
   /** A store with a pool of its own, which `close()` ends. */
@@ -41,6 +49,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    if (this.groupCommit) return this.groupCommit.append(streamId, events, expected);
     return appendToStream(this.pool, streamId, events, expected);
   }
 
@@ -85,6 +94,8 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already queued still get their answers before an owned pool goes.
+    await this.groupCommit?.settled();
     if (this.ownsPool) await this.pool.end();
   }
 }
