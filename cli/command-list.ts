@@ -1,0 +1,145 @@
+import type { ExitCode } from './cli-error.ts';
+import type { ArgsSpec, OptionSpec, ParsedArgs } from './command-args.ts';
+import type { OpsResources } from './ops-resources.ts';
+import type { ProgressSink } from './progress.ts';
+
+export interface CommandContext {
+  args: ParsedArgs;
+  /** `--json`: one JSON document on stdout (JSON lines for `events tail`). */
+  json: boolean;
+  ops: OpsResources;
+  /** Writes one line to stdout. */
+  print(line: string): void;
+  /** Progress and notices (never results). */
+  stderr: ProgressSink;
+  /** Aborted by Ctrl-C, for commands marked `interruptible`. */
+  signal: AbortSignal;
+  /** Whether a person can answer a prompt. */
+  interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+export type CommandHandler = (context: CommandContext) => Promise<ExitCode | undefined>;
+
+export interface CommandDefinition extends ArgsSpec {
+  summary: string;
+  /**
+   * Ctrl-C aborts the command's signal instead of exiting at once; the command cleans up, then exits.
+   * The text is what the operator is told meanwhile (empty: nothing to tell).
+   */
+  interruptible?: { notice: string };
+  handler(): Promise<CommandHandler>;
+}
+
+const json: OptionSpec = { description: 'one JSON document on stdout instead of a table' };
+
+/** Every command, in the order `orders-ops --help` lists them. Handlers load on demand, so usage errors stay fast. */
+export const commandList: readonly CommandDefinition[] = [
+  {
+    command: 'projections list',
+    summary: 'every read model: status, lag per partition, last event time',
+    positionals: [],
+    options: { json },
+    handler: async () => (await import('./projections-commands.ts')).listProjections,
+  },
+  {
+    command: 'projections rebuild',
+    summary: 'rebuild a read model into a shadow table, verify it, swap it in atomically',
+    positionals: [{ name: 'name', required: true }],
+    options: {
+      from: { value: 'kafka|store', choices: ['kafka', 'store'], description: 'replay source (default kafka)' },
+      'dry-run': { description: 'build and verify, then drop the shadow' },
+      json,
+    },
+    interruptible: { notice: 'stopping: dropping the shadow table (Ctrl-C again to quit at once)' },
+    handler: async () => (await import('./projections-commands.ts')).rebuildProjection,
+  },
+  {
+    command: 'sagas list',
+    summary: 'sagas, newest first',
+    positionals: [],
+    options: {
+      state: { value: 'state', description: 'running, compensating, stuck, completed or compensated' },
+      limit: { value: 'n', description: 'at most n sagas (1-200, default 50)' },
+      cursor: { value: 'cursor', description: 'continue after a previous page (its nextCursor)' },
+      json,
+    },
+    handler: async () => (await import('./sagas-commands.ts')).listSagasCommand,
+  },
+  {
+    command: 'sagas show',
+    summary: 'one saga: state, steps, deadlines, last error',
+    positionals: [{ name: 'order-id', required: true }],
+    options: { json },
+    handler: async () => (await import('./sagas-commands.ts')).showSaga,
+  },
+  {
+    command: 'sagas retry',
+    summary: 'resume a stuck saga (one more attempt of each stuck step)',
+    positionals: [{ name: 'order-id', required: true }],
+    options: { json },
+    handler: async () => (await import('./sagas-commands.ts')).retrySagaCommand,
+  },
+  {
+    command: 'sagas compensate',
+    summary: 'force compensation: undo what was done and cancel the order',
+    positionals: [{ name: 'order-id', required: true }],
+    options: {
+      reason: { value: 'text', description: 'why (recorded in the saga; default "operator request")' },
+      yes: { description: 'do not ask for confirmation' },
+      json,
+    },
+    handler: async () => (await import('./sagas-commands.ts')).compensateSagaCommand,
+  },
+  {
+    command: 'dlq list',
+    summary: 'dead letters of every consumer group',
+    positionals: [],
+    options: { group: { value: 'group', description: 'only this consumer group' }, json },
+    handler: async () => (await import('./dlq-commands.ts')).listDeadLetters,
+  },
+  {
+    command: 'dlq show',
+    summary: 'one dead letter: headers, reason, decoded value',
+    positionals: [{ name: 'id', required: true }],
+    options: { json },
+    handler: async () => (await import('./dlq-commands.ts')).showDeadLetter,
+  },
+  {
+    command: 'dlq replay',
+    summary: 'send dead letters back to their origin topic',
+    positionals: [{ name: 'id', required: false }],
+    options: {
+      all: { description: 'every dead letter not replayed yet' },
+      group: { value: 'group', description: 'with --all: only this consumer group' },
+      json,
+    },
+    handler: async () => (await import('./dlq-commands.ts')).replayDeadLetters,
+  },
+  {
+    command: 'dlq purge',
+    summary: 'delete dead letters older than a duration',
+    positionals: [],
+    options: {
+      'older-than': { value: 'duration', description: 'e.g. 7d, 12h, 30m' },
+      group: { value: 'group', description: 'only this consumer group' },
+      json,
+    },
+    handler: async () => (await import('./dlq-commands.ts')).purgeDeadLetters,
+  },
+  {
+    command: 'events tail',
+    summary: 'follow events live from Kafka until Ctrl-C',
+    positionals: [],
+    options: {
+      stream: { value: 'stream-id', description: 'only this stream' },
+      type: { value: 'event-type', description: 'only this event type' },
+      'from-beginning': { description: 'start at the oldest event instead of now' },
+      json: { description: 'one JSON object per line' },
+    },
+    interruptible: { notice: '' },
+    handler: async () => (await import('./events-commands.ts')).tailEvents,
+  },
+];
+
+export const commandNames = (): string => commandList.map((command) => command.command).join(', ');
