@@ -40,24 +40,13 @@ export const sagaInputTopics = (prefix = ''): string[] =>
 
 export const sagaEventsTopic = (prefix = ''): string => topicForAggregate('saga', prefix);
 
-/**
- * The event topics and the saga's dead-letter topics. Right after creating a topic a busy broker may still
- * call it unknown; a second call finds the topics there and returns.
- */
-export const ensureSagaTopics = async (brokers: string[], prefix = '', attempts = 5): Promise<void> => {
+/** The event topics and the saga's dead-letter topics (ensureTopics waits until every partition has a leader). */
+export const ensureSagaTopics = async (brokers: string[], prefix = ''): Promise<void> => {
   const deadLetters = [sagaInputGroupId(prefix), stepDispatcherGroupId(prefix)].map((groupId) => ({
     name: deadLetterTopic(groupId, prefix),
     config: { ...eventTopicConfig },
   }));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureTopics(brokers, [...eventTopics(prefix), ...deadLetters]);
-      return;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
+  await ensureTopics(brokers, [...eventTopics(prefix), ...deadLetters]);
 };
 
 /** The command id of an observed event: its event id, so a redelivered record is appended once. */
