@@ -132,6 +132,8 @@ test('a transaction that took its id first but appends last still sorts first, s
   let committedLate = false;
   const lateAppend = await (async () => {
     await earlyClient.query('BEGIN');
+    // A transaction that will append enters as a writer before it takes its id (migration 006).
+    await earlyClient.query('SELECT event_store_enter_writer()');
     await earlyClient.query('SELECT pg_current_xact_id()');
     return openAppend(uniqueName('late'), late);
   })();
@@ -151,6 +153,40 @@ test('a transaction that took its id first but appends last still sorts first, s
   } finally {
     earlyClient.release();
     if (!committedLate) await lateAppend.commit();
+  }
+});
+
+test('a transaction that writes but never appends does not hold the reader back', async () => {
+  const reader = checkpointingReader();
+  await reader.poll();
+  const bystander = await db.pool.connect();
+  try {
+    await bystander.query('BEGIN');
+    await bystander.query('SELECT pg_current_xact_id()');
+    const event = newEvent('WhileOthersWrite');
+    await store.appendToStream(uniqueName('bystanders'), [event], 'no_stream');
+    await waitFor(async () => (await reader.poll()).some((seen) => seen.id === event.id), {
+      what: 'the event, while an unrelated transaction stays open',
+    });
+  } finally {
+    await bystander.query('ROLLBACK');
+    bystander.release();
+  }
+});
+
+test('a transaction that wrote before it appended is refused: a reader could not see it coming', async () => {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_current_xact_id()');
+    const error = await appendToStream(client, uniqueName('late-writer'), [newEvent()], 'no_stream').then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    assert.match(String(error), /event_store_enter_writer/);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
   }
 });
 

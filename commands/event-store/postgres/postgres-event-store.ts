@@ -63,21 +63,27 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Stops below the oldest transaction still running anywhere in the cluster: every transaction with a
-   * smaller id has finished, and positions sort by transaction id, so nothing can still appear below what
-   * this returns. Both bounds say the same; the position one lets the primary key scan stop early.
+   * Stops below the oldest event-store writer still running (deploy/migrations/006): every transaction
+   * that appends takes the writer lock before it gets its id, and positions sort by transaction id, so
+   * nothing can still appear below what this returns. Transactions that do not append (projectors,
+   * other applications) hold nothing back. Two statements on purpose: the events are read with a
+   * snapshot taken after the horizon was computed, so a writer that finished in between is visible.
    */
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
+    const horizon = await this.pool.query<{ horizon: string }>({
+      name: 'event_store_read_horizon',
+      text: 'SELECT event_store_read_horizon()::text AS horizon',
+    });
     const { rows } = await this.pool.query<RecordedEventRow>({
       name: 'event_store_read_all',
       text: `SELECT ${recordedEventColumns} FROM events
              WHERE position > $1
-               AND position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16)
-               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND position < ($3::bigint << 16)
+               AND transaction_id < $3::text::xid8
              ORDER BY position
              LIMIT $2`,
-      values: [after.toString(), limit],
+      values: [after.toString(), limit, horizon.rows[0]!.horizon],
     });
     return rows.map(toRecordedEvent);
   }
