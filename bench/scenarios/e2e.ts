@@ -22,6 +22,16 @@ interface StepOutcome {
 }
 
 const skuCount = 200;
+
+/** `BENCH_E2E_RATES=25,50` measures only those offered rates (orders/s). */
+const ratesFrom = (text: string | undefined): number[] | undefined => {
+  if (!text) return undefined;
+  const rates = text.split(',').map((part) => Number(part.trim()));
+  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1)) {
+    throw new Error(`BENCH_E2E_RATES must list whole numbers of orders/s, got "${text}"`);
+  }
+  return rates.sort((a, b) => a - b);
+};
 const unitPrice = 1_000;
 
 const post = async (url: string, body: unknown): Promise<void> => {
@@ -151,7 +161,7 @@ export const e2eScenario: Scenario = {
   description:
     'Open-model load on POST /orders at fixed arrival rates; latency from the POST to the order shown confirmed in the read model the query API serves.',
   async run({ quick, runs, log }: ScenarioOptions): Promise<ScenarioResult> {
-    const rates = quick ? [20, 50] : [100, 500, 1000, 2000];
+    const rates = ratesFrom(process.env.BENCH_E2E_RATES) ?? (quick ? [20, 50] : [25, 50, 100, 500, 1000, 2000]);
     const windowMs = quick ? 5_000 : 60_000;
     const drainMs = quick ? 10_000 : 20_000;
     const outcomes = new Map<number, StepOutcome[]>(rates.map((rate) => [rate, []]));
