@@ -6,6 +6,7 @@
 import { loadConfig } from '../deploy/config.ts';
 import { e2eScenario } from './scenarios/e2e.ts';
 import { kafkaClientScenario } from './scenarios/kafka-client.ts';
+import { projectorScenario } from './scenarios/projector.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
 import { relayScenario } from './scenarios/relay.ts';
 import { storeAppendScenario } from './scenarios/store-append.ts';
@@ -14,13 +15,14 @@ import { ratioLines, writeReport } from './support/results.ts';
 import type { Scenario } from './support/scenario.ts';
 import { bringStackUp } from './support/stack.ts';
 
-/** Every scenario `npm run bench` knows. The projector and end-to-end (saga) scenarios join this list. */
+/** Every scenario `npm run bench` knows. */
 const scenarios: readonly Scenario[] = [
   e2eScenario,
   storeAppendScenario,
   relayScenario,
   kafkaClientScenario,
   rebuildScenario,
+  projectorScenario,
 ];
 
 const usage = `usage: npm run bench -- <scenario> [--quick] [--runs N]   scenarios: ${scenarios

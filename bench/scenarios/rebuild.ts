@@ -1,19 +1,15 @@
-import { Partitioners } from 'kafkajs';
 import type { RecordedEvent } from '../../commands/event-store/event-store.ts';
-import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
+import { createKafka } from '../../deploy/kafka-client.ts';
 import { migrate } from '../../deploy/migrate.ts';
 import { ensureEventTopics } from '../../deploy/topics.ts';
-import { readPartitionOffsets } from '../../projections/projector/projection-offsets.ts';
-import { TransactionalProjector } from '../../projections/projector/transactional-projector.ts';
 import { type RebuildPhase, rebuildReadModel } from '../../projections/rebuild/rebuild.ts';
 import { rebuildTargetNamed } from '../../projections/rebuild/rebuild-targets.ts';
 import { orderHistory } from '../../projections/rebuild/testing/event-mix.ts';
-import { topicFor } from '../../schemas/event-catalog.ts';
-import { toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import { uniqueName } from '../../test/support/names.ts';
 import { createTestSchema } from '../../test/support/postgres.ts';
 import { deleteTopicsWithPrefix } from '../../test/support/topics.ts';
 import { type Arm, compare, measureInterleaved } from '../support/interleave.ts';
+import { partitionEnds, produceEvents, replayUntilCaughtUp } from '../support/projector-replay.ts';
 import type { Scenario, ScenarioOptions } from '../support/scenario.ts';
 import { now, perSecond } from '../support/timing.ts';
 
@@ -24,33 +20,16 @@ const units = {
   'swap ms': 'ms',
 };
 
-/** Orders placed, confirmed and cancelled (`orderHistory`), produced as the relay would, `count` events exactly. */
-const seedOrderEvents = async (brokers: string[], prefix: string, count: number): Promise<number> => {
-  const producer = createKafka(brokers, 'bench-rebuild-seed').producer({
-    ...idempotentProducerConfig,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
-  const topic = topicFor('OrderPlaced', prefix);
-  let produced = 0;
-  let chunk: RecordedEvent[] = [];
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    await producer.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
-    produced += chunk.length;
-    chunk = [];
-  };
-  try {
-    for (let n = 0; produced + chunk.length < count; n++) {
-      for (const event of orderHistory(`bench${n}`, n)) if (produced + chunk.length < count) chunk.push(event);
-      if (chunk.length >= 5_000) await flush();
+/** Orders placed, confirmed and cancelled (`orderHistory`), `count` events exactly. */
+function* orderEvents(count: number): Generator<RecordedEvent> {
+  let left = count;
+  for (let n = 0; left > 0; n++) {
+    for (const event of orderHistory(`bench${n}`, n).slice(0, left)) {
+      left -= 1;
+      yield event;
     }
-    await flush();
-    return Math.ceil(count / 2);
-  } finally {
-    await producer.disconnect();
   }
-};
+}
 
 const runScenario = async (options: ScenarioOptions) => {
   const events = options.quick ? 100_000 : 1_000_000;
@@ -63,7 +42,12 @@ const runScenario = async (options: ScenarioOptions) => {
     await ensureEventTopics(options.kafkaBrokers, prefix);
     options.log(`  schema ${db.schema}, topics ${prefix}*: producing ${events.toLocaleString('en-US')} order events`);
     const seedStarted = now();
-    const orders = await seedOrderEvents(options.kafkaBrokers, prefix, events);
+    await produceEvents(options.kafkaBrokers, prefix, orderEvents(events), 'bench-rebuild-seed');
+    const orders = Math.ceil(events / 2);
+    const ends = await partitionEnds(
+      options.kafkaBrokers,
+      target.topics.map((topic) => `${prefix}${topic}`),
+    );
     options.log(`  produced in ${((now() - seedStarted) / 1000).toFixed(1)} s`);
 
     const rebuildArm: Arm = {
@@ -102,30 +86,19 @@ const runScenario = async (options: ScenarioOptions) => {
       role: 'reference',
       measure: async (run) => {
         const table = `read_orders_bench_${run}`;
-        const name = `bench-live-${run}`;
         await db.pool.query(`CREATE TABLE ${table} (LIKE read_orders INCLUDING ALL)`);
-        const projector = new TransactionalProjector({
-          pool: db.pool,
-          brokers: options.kafkaBrokers,
-          projection: target.projection(table, name),
-          topicPrefix: prefix,
-          groupId: `${prefix}bench.live.${run}`,
-          log: () => undefined,
-        });
-        const started = now();
-        await projector.start();
         try {
-          for (;;) {
-            const applied = (await readPartitionOffsets(db.pool, name)).reduce(
-              (sum, p) => sum + Number(p.nextOffset),
-              0,
-            );
-            if (applied >= events) break;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          return { 'events/s': perSecond(events, now() - started) };
+          const { totalMs } = await replayUntilCaughtUp({
+            pool: db.pool,
+            brokers: options.kafkaBrokers,
+            topicPrefix: prefix,
+            projections: [
+              { projection: target.projection(table, `bench-live-${run}`), groupId: `${prefix}bench.live.${run}` },
+            ],
+            ends,
+          });
+          return { 'events/s': perSecond(events, totalMs) };
         } finally {
-          await projector.stop();
           await db.pool.query(`DROP TABLE ${table}`);
         }
       },
