@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import { deadLetterHeaders } from '../projections/kafka/dead-letter.ts';
 import { KafkaRangeReader, type PartitionRange } from '../projections/rebuild/kafka-range-reader.ts';
+import { deadLetterHeaders } from '../schemas/kafka-envelope.ts';
 import { notFoundError, usageError } from './cli-error.ts';
 
 /** Where a dead letter sits: its id is `<dlq topic>:<partition>:<offset>` (topic names never hold a colon). */

@@ -20,6 +20,16 @@ export const headerNames = {
   contentType: 'content-type',
 } as const;
 
+/** What a dead-letter record adds to the original record's headers: why it was parked and where from. */
+export const deadLetterHeaders = {
+  reason: 'dlq-reason',
+  group: 'dlq-group',
+  originTopic: 'dlq-origin-topic',
+  originPartition: 'dlq-origin-partition',
+  originOffset: 'dlq-origin-offset',
+  failedAt: 'dlq-failed-at',
+} as const;
+
 export interface EventEnvelope {
   eventId: string;
   type: string;

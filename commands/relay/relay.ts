@@ -1,6 +1,6 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { topicFor } from '../../schemas/event-catalog.ts';
-import { toKafkaMessage } from '../../schemas/kafka-envelope.ts';
+import { deadLetterHeaders, headerNames, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
 import type { RelayCheckpoint } from './relay-checkpoint.ts';
 import type { RelayLeadership } from './relay-leadership.ts';
@@ -93,14 +93,14 @@ const deadLetter = (event: RecordedEvent, reason: string): Message => ({
   key: event.streamId,
   value: JSON.stringify({ ...event, position: event.position.toString() }),
   headers: {
-    'event-id': event.id,
-    'event-type': event.type,
-    'stream-id': event.streamId,
-    'stream-version': String(event.version),
-    'global-position': event.position.toString(),
-    'dlq-reason': reason,
+    [headerNames.eventId]: event.id,
+    [headerNames.eventType]: event.type,
+    [headerNames.streamId]: event.streamId,
+    [headerNames.streamVersion]: String(event.version),
+    [headerNames.globalPosition]: event.position.toString(),
+    [deadLetterHeaders.reason]: reason,
     'dlq-origin': 'relay',
-    'content-type': 'application/json',
+    [headerNames.contentType]: 'application/json',
   },
 });
 

@@ -1,16 +1,8 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { deadLetterHeaders } from '../../schemas/kafka-envelope.ts';
 
 /** One dead-letter topic per consumer group. */
 export const deadLetterTopic = (groupId: string, prefix = '') => `${prefix}dlq.${groupId}`;
-
-export const deadLetterHeaders = {
-  reason: 'dlq-reason',
-  group: 'dlq-group',
-  originTopic: 'dlq-origin-topic',
-  originPartition: 'dlq-origin-partition',
-  originOffset: 'dlq-origin-offset',
-  failedAt: 'dlq-failed-at',
-} as const;
 
 export interface DeadLetterOrigin {
   groupId: string;
