@@ -15,12 +15,25 @@ export class RelayLeadership {
   async tryAcquire(): Promise<boolean> {
     if (this.client) return true;
     const client = await this.pool.connect();
-    const { rows } = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock(hashtext('relay:' || $1)) AS locked",
-      [this.name],
-    );
+    let rows: { locked: boolean }[];
+    try {
+      ({ rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtext('relay:' || $1)) AS locked",
+        [this.name],
+      ));
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
     if (rows[0]?.locked) {
       this.client = client;
+      // The lock lives as long as this connection: when it dies (a PostgreSQL restart) so does the lead,
+      // and the next turn must win it again rather than publish beside a relay that took it meanwhile.
+      client.once('error', (error) => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        client.release(error);
+      });
       return true;
     }
     client.release();
@@ -33,8 +46,11 @@ export class RelayLeadership {
     if (!client) return;
     try {
       await client.query("SELECT pg_advisory_unlock(hashtext('relay:' || $1))", [this.name]);
-    } finally {
       client.release();
+    } catch (error) {
+      // A connection that cannot unlock is dropped, which releases the lock as well.
+      client.release(error as Error);
+      throw error;
     }
   }
 }
