@@ -73,7 +73,7 @@ test('the relay process answers /health on its metrics port, with its dependenci
     const health = await waitFor(
       async () => {
         const response = await fetch(`http://127.0.0.1:${port}/health`);
-        const body = await response.json();
+        const body = (await response.json()) as Record<string, unknown> & { lag: { events: number } };
         return response.status === 200 && body.lag.events === 0 ? body : undefined;
       },
       { what: 'a healthy relay with nothing left to publish', timeoutMs: 60_000 },
