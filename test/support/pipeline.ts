@@ -28,6 +28,8 @@ export interface RunningPipeline {
   metricsUrls: { relay: string; saga: string; projectors: string };
   /** Connections into the pipeline's own schema (its read models, checkpoints, event store). */
   pool: TestSchema['pool'];
+  /** That schema's name (`PGOPTIONS=-c search_path=<schema>` reaches it). */
+  schema: string;
   topicPrefix: string;
   redisPrefix: string;
   /** The last lines each process wrote, for a failure message. */
@@ -148,7 +150,17 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
       saga: `http://127.0.0.1:${metricsPorts.saga}`,
       projectors: `http://127.0.0.1:${metricsPorts.projectors}`,
     };
-    return { commandApiUrl, readApiUrl, metricsUrls, pool: schema.pool, topicPrefix, redisPrefix, output, stop };
+    return {
+      commandApiUrl,
+      readApiUrl,
+      metricsUrls,
+      pool: schema.pool,
+      schema: schema.schema,
+      topicPrefix,
+      redisPrefix,
+      output,
+      stop,
+    };
   } catch (error) {
     const message = `${(error as Error).message}\n${output()}`;
     await stop();
