@@ -71,6 +71,8 @@ export interface Config {
   postgresConnectTimeoutMs: number;
   /** Server-side cap on one statement of the services' pools. */
   postgresStatementTimeoutMs: number;
+  /** Drills only: while this file exists the simulated gateway fails every call (docs/operations.md). */
+  gatewayFaultFile?: string;
   /** Ports of the workers' metrics and health servers (0: any free port). */
   metricsPorts: { relay: number; saga: number; projectors: number };
 }
@@ -105,6 +107,7 @@ export const loadConfig = (): Config => {
     relayBatchSize: positiveInteger('RELAY_BATCH_SIZE', 1000),
     postgresConnectTimeoutMs: positiveInteger('PG_CONNECT_TIMEOUT_MS', 5_000),
     postgresStatementTimeoutMs: positiveInteger('PG_STATEMENT_TIMEOUT_MS', 30_000),
+    gatewayFaultFile: env('GATEWAY_FAULT_FILE', '') || undefined,
     metricsPorts: {
       relay: port('METRICS_PORT_RELAY', 9101),
       saga: port('METRICS_PORT_SAGA', 9102),

@@ -10,8 +10,9 @@ import { ensureEventTopics } from '../deploy/topics.ts';
 import { startMetricsServer } from '../platform/metrics-server.ts';
 import { createPool, pingPool } from '../platform/postgres.ts';
 import { createRedis, pingRedis } from '../platform/redis.ts';
+import { dashboardHealer } from './dashboard/dashboard-heal.ts';
 import { dashboardKeys } from './dashboard/dashboard-keys.ts';
-import { DashboardProjector } from './dashboard/dashboard-projector.ts';
+import { DashboardProjector, defaultDashboardTtls } from './dashboard/dashboard-projector.ts';
 import { jsonLineLog } from './kafka/json-line-log.ts';
 import { retryStartup } from './projector/retry-startup.ts';
 import { TransactionalProjector } from './projector/transactional-projector.ts';
@@ -74,11 +75,21 @@ const projectors: { name: string; start(): Promise<void>; stop(): Promise<void> 
   ...(selected.includes('dashboard')
     ? [
         (() => {
+          // Redis keeps nothing on disk: after a reconnect the keys may be gone, rebuilt before the next batch.
+          const healer = dashboardHealer({
+            redis,
+            db: pool,
+            keyPrefix: config.redisKeyPrefix,
+            ttls: defaultDashboardTtls,
+            log: jsonLineLog,
+          });
+          redis.on('ready', () => healer.suspect());
           const projector = new DashboardProjector({
             redis,
             keyPrefix: config.redisKeyPrefix,
             brokers: config.kafkaBrokers,
             topicPrefix: config.topicPrefix,
+            beforeBatch: healer.ready,
           });
           return { name: 'dashboard', start: () => projector.start(), stop: () => projector.stop() };
         })(),

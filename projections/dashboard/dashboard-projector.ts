@@ -41,6 +41,8 @@ export interface DashboardProjectorOptions {
   partitionsConsumedConcurrently?: number;
   maxRetryDelayMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /** Awaited before each batch: the dashboard healer (dashboard-heal.ts) rebuilds lost keys there first. */
+  beforeBatch?: () => Promise<void>;
 }
 
 /** The small message published on `<prefix>changes` after a batch changed something. */
@@ -93,6 +95,7 @@ export class DashboardProjector {
   }
 
   private async apply(batch: PartitionBatch, context: BatchContext): Promise<BatchOutcome> {
+    await this.options.beforeBatch?.();
     const updates: DashboardUpdate[] = [];
     const unreadable: { message: KafkaMessage; reason: string }[] = [];
     let lastEventAt: string | undefined;
