@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { entryArguments, sourceRoot } from './entry-arguments.ts';
 import { services } from './services.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = sourceRoot;
 
 const runStackUp = () =>
   new Promise<void>((resolve, reject) => {
@@ -44,7 +45,7 @@ const stopAll = (reason: string) => {
 };
 
 for (const service of services) {
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+  const child = spawn(process.execPath, entryArguments(service.entry), {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
