@@ -53,10 +53,14 @@ export interface ScenarioResult {
   notes: string[];
   /** The few numbers a reader wants first (e.g. the sustained rate); printed at the top of the summary. */
   headline?: Record<string, number | string | null>;
+  /** Anything more a reader of the JSON needs (per-step measurements); not rendered in the Markdown. */
+  details?: Record<string, unknown>;
 }
 
 export interface Scenario {
   name: string;
   description: string;
+  /** Fewest runs accepted with --runs (default 3); a scenario whose runs take many minutes may allow fewer. */
+  minimumRuns?: number;
   run(options: ScenarioOptions): Promise<ScenarioResult>;
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../deploy/config.ts';
+import { entryArguments } from '../../deploy/entry-arguments.ts';
 import { migrate } from '../../deploy/migrate.ts';
 import { uniqueName } from './names.ts';
 import { createTestSchema, type TestSchema } from './postgres.ts';
@@ -26,8 +27,12 @@ export interface RunningPipeline {
   readApiUrl: string;
   /** Connections into the pipeline's own schema (its read models, checkpoints, event store). */
   pool: TestSchema['pool'];
+  /** The PostgreSQL schema every service's search_path points at. */
+  schema: string;
   topicPrefix: string;
   redisPrefix: string;
+  /** The process id of each running service (for CPU accounting). */
+  pids(): Partial<Record<ServiceName, number>>;
   /** The last lines each process wrote, for a failure message. */
   output(): string;
   stop(): Promise<void>;
@@ -55,7 +60,11 @@ const answers = async (url: string): Promise<boolean> => {
  * Every service of the system as its own child process, exactly as `npm start` runs them, but on a
  * fresh PostgreSQL schema (PGOPTIONS search_path), topic prefix, Redis key prefix and free ports.
  */
-export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPipeline> => {
+export const startPipeline = async (
+  extraEnv: NodeJS.ProcessEnv = {},
+  /** `compiled`: run dist/ (npm run build first), as `npm start` does; the sources otherwise. */
+  { compiled = false }: { compiled?: boolean } = {},
+): Promise<RunningPipeline> => {
   const schema: TestSchema = await createTestSchema('pipeline');
   await migrate(schema.pool);
   const topicPrefix = `${uniqueName('pipeline')}.`;
@@ -85,7 +94,7 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
   let stopping = false;
 
   const start = (name: ServiceName) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entries[name]], {
+    const child = spawn(process.execPath, entryArguments(entries[name], compiled), {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -137,7 +146,21 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
         what: 'both APIs to answer /health',
       }),
     ]);
-    return { commandApiUrl, readApiUrl, pool: schema.pool, topicPrefix, redisPrefix, output, stop };
+    const pids = () =>
+      Object.fromEntries(
+        [...children].filter(([, child]) => child.pid !== undefined).map(([name, child]) => [name, child.pid]),
+      ) as Partial<Record<ServiceName, number>>;
+    return {
+      commandApiUrl,
+      readApiUrl,
+      pool: schema.pool,
+      schema: schema.schema,
+      topicPrefix,
+      redisPrefix,
+      pids,
+      output,
+      stop,
+    };
   } catch (error) {
     const message = `${(error as Error).message}\n${output()}`;
     await stop();
