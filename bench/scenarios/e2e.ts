@@ -345,7 +345,10 @@ const runCase = async (
         idle,
       );
       log(describeStep(outcome));
-      if (outcome.confirmed === 0) log(`  nothing confirmed; the services' last output:\n${system.pipeline.output()}`);
+      if (outcome.confirmed === 0) {
+        log(`  nothing confirmed; final events seen so far: ${JSON.stringify(system.tracker.seen)}`);
+        log(`  the services' last output:\n${system.pipeline.output()}`);
+      }
       outcomes.push(outcome);
       trials.push({ rate, sustained: outcome.sustained });
       if (outcome.unsettledAfterDrain > 0) {

@@ -50,6 +50,8 @@ export class SettleTracker {
   readonly #sagaPending = new Map<string, Accepted>();
   readonly #steps = new Map<string, StepSettlement>();
   #unsettled = 0;
+  /** Final events seen so far, whoever they belong to: tells a stalled watcher from a stalled system. */
+  readonly seen = { orderEnds: 0, sagaEnds: 0 };
 
   stepOf(step: string): StepSettlement {
     let settlement = this.#steps.get(step);
@@ -86,6 +88,7 @@ export class SettleTracker {
 
   /** The order's final event, at its partition and offset of the order topic (offsets rise per partition). */
   orderEnded(orderId: string, outcome: OrderOutcome, partition: number, offset: number): void {
+    this.seen.orderEnds++;
     let queue = this.#waiting.get(partition);
     if (!queue) {
       queue = [];
@@ -114,6 +117,7 @@ export class SettleTracker {
 
   /** The saga's final event (completed or compensated), recorded at `at`. */
   sagaEnded(orderId: string, at: number): void {
+    this.seen.sagaEnds++;
     const entry = this.#sagaPending.get(orderId);
     if (!entry) {
       this.#sagaEarly.set(orderId, at);

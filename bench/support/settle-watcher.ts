@@ -61,8 +61,8 @@ export const startSettleWatcher = async (options: SettleWatcherOptions): Promise
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [orderTopic, sagas], fromBeginning: true });
+  // Offsets are committed so that a consumer kafkajs restarts after a lost connection resumes where it was.
   await consumer.run({
-    autoCommit: false,
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {
         const type = header(message.headers, headerNames.eventType);

@@ -78,6 +78,9 @@ export const startPipeline = async (
     COMMAND_API_PORT: String(commandPort),
     READ_API_PORT: String(readPort),
     READ_API_URL: `http://127.0.0.1:${readPort}`,
+    // The relay's leader lock is an advisory lock of the whole database, keyed by this name: with the default,
+    // every pipeline running side by side (other tests, benchmarks) would wait for one relay among them.
+    RELAY_NAME: uniqueName('relay'),
     // Read-your-writes must hold even when the machine is busy; a broken token still shows as stale.
     CONSISTENCY_WAIT_MS: '15000',
     NO_COLOR: '1',
