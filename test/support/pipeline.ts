@@ -25,9 +25,11 @@ export type ServiceName = keyof typeof entries;
 export interface RunningPipeline {
   commandApiUrl: string;
   readApiUrl: string;
+  /** Base URLs of the workers' metrics and health servers. */
+  metricsUrls: { relay: string; saga: string; projectors: string };
   /** Connections into the pipeline's own schema (its read models, checkpoints, event store). */
   pool: TestSchema['pool'];
-  /** The PostgreSQL schema every service's search_path points at. */
+  /** That schema's name (`PGOPTIONS=-c search_path=<schema>` reaches it). */
   schema: string;
   topicPrefix: string;
   redisPrefix: string;
@@ -70,6 +72,7 @@ export const startPipeline = async (
   const topicPrefix = `${uniqueName('pipeline')}.`;
   const redisPrefix = `${uniqueName('pipeline')}:`;
   const [commandPort, readPort] = [await freePort(), await freePort()];
+  const metricsPorts = { relay: await freePort(), saga: await freePort(), projectors: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PGOPTIONS: `-c search_path=${schema.schema}`,
@@ -78,9 +81,9 @@ export const startPipeline = async (
     COMMAND_API_PORT: String(commandPort),
     READ_API_PORT: String(readPort),
     READ_API_URL: `http://127.0.0.1:${readPort}`,
-    // The relay's leader lock is an advisory lock of the whole database, keyed by this name: with the default,
-    // every pipeline running side by side (other tests, benchmarks) would wait for one relay among them.
-    RELAY_NAME: uniqueName('relay'),
+    METRICS_PORT_RELAY: String(metricsPorts.relay),
+    METRICS_PORT_SAGA: String(metricsPorts.saga),
+    METRICS_PORT_PROJECTORS: String(metricsPorts.projectors),
     // Read-your-writes must hold even when the machine is busy; a broken token still shows as stale.
     CONSISTENCY_WAIT_MS: '15000',
     NO_COLOR: '1',
@@ -153,9 +156,15 @@ export const startPipeline = async (
       Object.fromEntries(
         [...children].filter(([, child]) => child.pid !== undefined).map(([name, child]) => [name, child.pid]),
       ) as Partial<Record<ServiceName, number>>;
+    const metricsUrls = {
+      relay: `http://127.0.0.1:${metricsPorts.relay}`,
+      saga: `http://127.0.0.1:${metricsPorts.saga}`,
+      projectors: `http://127.0.0.1:${metricsPorts.projectors}`,
+    };
     return {
       commandApiUrl,
       readApiUrl,
+      metricsUrls,
       pool: schema.pool,
       schema: schema.schema,
       topicPrefix,
