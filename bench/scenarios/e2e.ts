@@ -2,6 +2,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { uniqueName } from '../../test/support/names.ts';
 import { type RunningPipeline, startPipeline } from '../../test/support/pipeline.ts';
+import { costTables } from '../support/cost-table.ts';
 import { type LoadGenerator, startLoadGenerator } from '../support/load-generator.ts';
 import { epochMs } from '../support/open-load.ts';
 import { nextRate, type RateTrial, sustainedRate } from '../support/rate-search.ts';
@@ -478,6 +479,7 @@ export const e2eScenario: Scenario = {
       },
       figures,
       comparisons: [],
+      tables: costTables(steps),
       headline: {
         ...(caseNames.includes('spread')
           ? { sustainedOrdersPerSecond: spread.sustained, p99Ms: spread.p99, sagaP99Ms: spread.sagaP99 }
