@@ -1,6 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { waitFor } from '../test/support/wait.ts';
+import { waitFor as waitForCondition } from '../test/support/wait.ts';
+
+// Generous: node processes start slowly on a machine busy with other tests.
+const waitFor: typeof waitForCondition = (probe, options = {}) =>
+  waitForCondition(probe, { timeoutMs: 60_000, ...options });
+
 import { Supervisor } from './supervisor.ts';
 
 const test = suite('supervisor');
