@@ -1,6 +1,5 @@
 import type { Context, Middleware } from 'koa';
 import { type DomainError, type ErrorCode, isDomainError } from '../../domain/errors.ts';
-import { WrongExpectedVersionError } from '../event-store/event-store.ts';
 import { type Problem, problem, RequestRefused } from './problem.ts';
 
 const statusOfCode: Record<ErrorCode, number> = {
@@ -11,6 +10,9 @@ const statusOfCode: Record<ErrorCode, number> = {
 };
 
 export type ErrorLogger = (message: string, error: unknown) => void;
+
+/** The answer an API gives to an error of its own adapters (e.g. the store's version conflict); undefined for others. */
+export type ProblemOf = (error: unknown) => Problem | undefined;
 
 /** The APIs' default logger: one JSON line on stderr, with the stack. */
 export const logErrorToStderr: ErrorLogger = (message, error) => {
@@ -23,13 +25,13 @@ export const logErrorToStderr: ErrorLogger = (message, error) => {
  * 4xx; anything unexpected is logged and answered with a bare 500 that leaks no internals.
  */
 export const errorMiddleware =
-  (log: ErrorLogger): Middleware =>
+  (log: ErrorLogger, own: ProblemOf = () => undefined): Middleware =>
   async (ctx, next) => {
     try {
       await next();
       if (ctx.status >= 400 && ctx.body == null) send(ctx, unansweredProblem(ctx.status));
     } catch (error) {
-      const answer = problemOf(error);
+      const answer = own(error) ?? problemOf(error);
       if (answer.status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
       if (answer.status === 413) ctx.set('Connection', 'close');
       send(ctx, answer);
@@ -46,9 +48,6 @@ const send = (ctx: Context, answer: Problem) => {
 const problemOf = (error: unknown): Problem => {
   if (isDomainError(error)) return domainProblem(error);
   if (error instanceof RequestRefused) return problem(error.status, error.rule, error.message);
-  if (error instanceof WrongExpectedVersionError) {
-    return problem(409, 'concurrency_conflict', 'concurrency_conflict: the resource kept changing, retry the request');
-  }
   // Koa/http-errors mark client errors as safe to show (`expose`), e.g. a malformed URL.
   const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import { z } from 'zod';
+import { ApiRouter } from './api-router.ts';
 
 /** Each part a service depends on, by the name `/health` reports it under; a probe answers true when it is up. */
 export type HealthProbes = Record<string, () => Promise<boolean>>;
@@ -7,9 +8,17 @@ export type HealthProbes = Record<string, () => Promise<boolean>>;
  * `GET /health`: every probe runs at once, each given `timeoutMs`; 200 only when all are up, else 503.
  * The body is `{status: 'ok' | 'down', <part>: 'up' | 'down', ...}`.
  */
-export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): Router => {
-  const router = new Router();
-  router.get('/health', async (ctx) => {
+export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): ApiRouter => {
+  const router = new ApiRouter({ tag: 'health' });
+  const body = healthBody(Object.keys(probes));
+  const spec = {
+    summary: 'Whether every dependency answers',
+    responses: {
+      200: { description: 'Every part is up', body },
+      503: { description: 'A part is down; the body names it', body, contentType: 'application/json' },
+    },
+  };
+  router.get('/health', spec, async (ctx) => {
     const parts = Object.entries(probes);
     const up = await Promise.all(parts.map(([, probe]) => answersWithin(probe, timeoutMs)));
     const allUp = up.every(Boolean);
@@ -22,6 +31,13 @@ export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): Rout
   });
   return router;
 };
+
+/** `{status, <part>: 'up' | 'down', ...}` for these parts. */
+export const healthBody = (parts: readonly string[]) =>
+  z.strictObject({
+    status: z.enum(['ok', 'down']),
+    ...Object.fromEntries(parts.map((part) => [part, z.enum(['up', 'down'])])),
+  });
 
 /** False when the probe says no, fails, or takes longer than `timeoutMs`: a health check must answer quickly. */
 export const answersWithin = async (probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {

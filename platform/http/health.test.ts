@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { answersWithin } from './health-check.ts';
+import { answersWithin } from './health.ts';
 
 const test = suite('health probe with a timeout');
 
