@@ -13,7 +13,18 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const sourceFolders = ['domain', 'platform', 'commands', 'projections', 'read-api', 'schemas', 'deploy', 'cli', 'bench', 'test'];
+const sourceFolders = [
+  'domain',
+  'platform',
+  'commands',
+  'projections',
+  'read-api',
+  'schemas',
+  'deploy',
+  'cli',
+  'bench',
+  'test',
+];
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
 const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? 2));
 

@@ -51,7 +51,7 @@ export const openApiConformance = (document: OpenApiDocument) => {
       if (media.length === 0) return;
       if (!media.includes(contentType)) throw new Error(`${where}: content type ${contentType}, documented ${media}`);
       if (!response.content?.[contentType]?.schema) return;
-      const pointer = `openapi.json#/paths/${escape(path)}/${method}/responses/${answer.status}/content/${escape(contentType)}/schema`;
+      const pointer = `openapi.json#/paths/${pointerSegment(path)}/${method}/responses/${answer.status}/content/${pointerSegment(contentType)}/schema`;
       let validate = validators.get(pointer);
       if (!validate) {
         validate = ajv.getSchema(pointer);
@@ -76,4 +76,4 @@ export const openApiConformance = (document: OpenApiDocument) => {
 };
 
 /** JSON pointer escaping of one segment (`/` and `~`), then URI escaping of what a fragment cannot hold. */
-const escape = (segment: string) => encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1'));
+const pointerSegment = (segment: string) => encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1'));
