@@ -140,6 +140,17 @@ export const commandList: readonly CommandDefinition[] = [
     interruptible: { notice: '' },
     handler: async () => (await import('./events-commands.ts')).tailEvents,
   },
+  {
+    command: 'verify',
+    summary: 'consistency audit: orders settle, stock adds up, money balances, read models equal the store',
+    positionals: [],
+    options: {
+      settle: { value: 'seconds', description: 'how long a difference may take to go away (default 10)' },
+      json,
+    },
+    interruptible: { notice: '' },
+    handler: async () => (await import('./verify-command.ts')).verifyCommand,
+  },
 ];
 
 export const commandNames = (): string => commandList.map((command) => command.command).join(', ');

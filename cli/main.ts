@@ -35,6 +35,8 @@ const overview = (): string =>
 
 const findCommand = (words: readonly string[]): { command: CommandDefinition; rest: string[] } => {
   const [group, name] = words;
+  const single = commandList.find((candidate) => candidate.command === group);
+  if (single) return { command: single, rest: words.slice(1) };
   const command = commandList.find((candidate) => candidate.command === `${group} ${name}`);
   if (!command) {
     const typed = [group, name].filter((word) => word !== undefined && !word.startsWith('-')).join(' ');

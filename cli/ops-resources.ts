@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
+import type pg from 'pg';
 import { createEventStore } from '../commands/event-store/create-event-store.ts';
 import type { EventStore } from '../commands/event-store/event-store.ts';
 import { type Config, loadConfig } from '../deploy/config.ts';
 import { migrate } from '../deploy/migrate.ts';
+import { createPool } from '../platform/postgres.ts';
 import type { StoreHead } from '../projections/rebuild/store-source.ts';
 
 /**
@@ -28,9 +29,16 @@ export class OpsResources {
 
   pool(): pg.Pool {
     if (!this.openPool) {
-      this.openPool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 8 });
-      // An idle connection the server dropped surfaces on the next query; never as a crash.
-      this.openPool.on('error', () => undefined);
+      // Rebuilds and audits run long statements: no statement timeout. A dropped connection surfaces on the
+      // next query, never as a crash; its log line would only repeat the command's error, so there is none.
+      this.openPool = createPool({
+        connectionString: this.config.databaseUrl,
+        name: 'orders-ops',
+        max: 8,
+        connectTimeoutMs: this.config.postgresConnectTimeoutMs,
+        statementTimeoutMs: 0,
+        log: () => undefined,
+      });
     }
     return this.openPool;
   }
@@ -78,14 +86,24 @@ export class OpsResources {
   }
 
   store(): EventStore {
-    this.openStore ??= createEventStore(this.config.eventStoreUrl);
+    this.openStore ??= createEventStore(this.config.eventStoreUrl, {
+      name: 'orders-ops',
+      statementTimeoutMs: 0,
+      log: () => undefined,
+    });
     return this.openStore;
   }
 
   /** The PostgreSQL store's last position and size; undefined for another store (read to its end instead). */
   async storeHead(): Promise<StoreHead | undefined> {
     if (!/^postgres(ql)?:/i.test(this.config.eventStoreUrl)) return undefined;
-    this.headPool ??= new pg.Pool({ connectionString: this.config.eventStoreUrl, max: 1 });
+    this.headPool ??= createPool({
+      connectionString: this.config.eventStoreUrl,
+      name: 'orders-ops',
+      max: 1,
+      statementTimeoutMs: 0,
+      log: () => undefined,
+    });
     const { rows } = await this.headPool.query<{ head: string | null; events: string }>(
       'SELECT max(position)::text AS head, count(*) AS events FROM events',
     );

@@ -10,7 +10,12 @@ import { createEventStore } from './event-store/create-event-store.ts';
 import { kafkaProbe } from './kafka-probe.ts';
 
 const config = loadConfig();
-const store = createEventStore(config.eventStoreUrl);
+const store = createEventStore(config.eventStoreUrl, {
+  name: 'command-api',
+  max: 20,
+  connectTimeoutMs: config.postgresConnectTimeoutMs,
+  statementTimeoutMs: config.postgresStatementTimeoutMs,
+});
 const kafka = kafkaProbe(config.kafkaBrokers);
 const app = createCommandApi({
   store,

@@ -67,6 +67,12 @@ export interface Config {
   relayName: string;
   /** Most events the relay publishes in one Kafka request. */
   relayBatchSize: number;
+  /** Longest wait for a PostgreSQL connection before the caller gets an error (503 at the APIs). */
+  postgresConnectTimeoutMs: number;
+  /** Server-side cap on one statement of the services' pools. */
+  postgresStatementTimeoutMs: number;
+  /** Ports of the workers' metrics and health servers (0: any free port). */
+  metricsPorts: { relay: number; saga: number; projectors: number };
 }
 
 export const loadConfig = (): Config => {
@@ -97,5 +103,12 @@ export const loadConfig = (): Config => {
     consistencyWaitMs: positiveInteger('CONSISTENCY_WAIT_MS', 2_000),
     relayName: env('RELAY_NAME', 'relay'),
     relayBatchSize: positiveInteger('RELAY_BATCH_SIZE', 1000),
+    postgresConnectTimeoutMs: positiveInteger('PG_CONNECT_TIMEOUT_MS', 5_000),
+    postgresStatementTimeoutMs: positiveInteger('PG_STATEMENT_TIMEOUT_MS', 30_000),
+    metricsPorts: {
+      relay: port('METRICS_PORT_RELAY', 9101),
+      saga: port('METRICS_PORT_SAGA', 9102),
+      projectors: port('METRICS_PORT_PROJECTORS', 9103),
+    },
   };
 };

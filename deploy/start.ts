@@ -1,11 +1,12 @@
 /**
- * `npm start`: brings the local stack up, then runs every service as a child process with
- * prefixed output. Ctrl-C (or SIGTERM) stops the services and waits for them; the stack stays up
- * (`npm run stack:down` stops it). If one service dies, the others are stopped too.
+ * `npm start`: brings the local stack up, then runs every service as a child process with prefixed output,
+ * under a supervisor (deploy/supervisor.ts): a service that exits unexpectedly is restarted with backoff, one
+ * asked to stop is not. Ctrl-C (or SIGTERM) stops the services and waits for them; the stack stays up
+ * (`npm run stack:down` stops it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
 import { services } from './services.ts';
+import { Supervisor } from './supervisor.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -18,10 +19,6 @@ const runStackUp = () =>
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stack:up exited with ${code}`))));
   });
 
-const prefixLines = (stream: NodeJS.ReadableStream, name: string, out: NodeJS.WritableStream) => {
-  createInterface({ input: stream }).on('line', (line) => out.write(`${name.padEnd(12)} | ${line}\n`));
-};
-
 try {
   await runStackUp();
 } catch (error) {
@@ -29,38 +26,26 @@ try {
   process.exit(1);
 }
 
-const running = new Map<string, ChildProcess>();
-let stopping = false;
-let failed = false;
-
-const stopAll = (reason: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`stopping services (${reason})`);
-  for (const child of running.values()) child.kill('SIGTERM');
-  setTimeout(() => {
-    for (const child of running.values()) child.kill('SIGKILL');
-  }, 10_000).unref();
-};
+const supervisor = new Supervisor({
+  log: (message) => console.log(`${'supervisor'.padEnd(12)} | ${message}`),
+  output: (name, line, stream) =>
+    (stream === 'stdout' ? process.stdout : process.stderr).write(`${name.padEnd(12)} | ${line}\n`),
+});
 
 for (const service of services) {
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+  supervisor.start({
+    name: service.name,
+    command: process.execPath,
+    args: ['--import', 'tsx', service.entry],
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.set(service.name, child);
-  prefixLines(child.stdout!, service.name, process.stdout);
-  prefixLines(child.stderr!, service.name, process.stderr);
-  child.on('exit', (code, signal) => {
-    running.delete(service.name);
-    if (!stopping) {
-      failed = true;
-      stopAll(`${service.name} exited with ${signal ?? code}`);
-    }
-    if (running.size === 0) process.exit(failed ? 1 : 0);
   });
   if (service.url) console.log(`${service.name.padEnd(12)} | ${service.url(process.env)}`);
 }
 
-process.on('SIGINT', () => stopAll('SIGINT'));
-process.on('SIGTERM', () => stopAll('SIGTERM'));
+const stop = async (reason: string) => {
+  console.log(`stopping services (${reason})`);
+  await supervisor.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -30,6 +30,7 @@ test('projects into PostgreSQL and Redis, reports lag, and stops cleanly on SIGT
       DATABASE_URL: databaseUrl,
       KAFKA_TOPIC_PREFIX: topicPrefix,
       REDIS_KEY_PREFIX: redisKeyPrefix,
+      METRICS_PORT_PROJECTORS: '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

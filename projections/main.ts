@@ -3,11 +3,13 @@
  * dashboard, each its own consumer group. `PROJECTORS=orders,dashboard` runs a subset (to scale one
  * out on its own). Stops cleanly on SIGINT/SIGTERM; safe to kill -9 at any moment.
  */
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { kafkaProbe } from '../commands/kafka-probe.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { migrate } from '../deploy/migrate.ts';
 import { ensureEventTopics } from '../deploy/topics.ts';
+import { startMetricsServer } from '../platform/metrics-server.ts';
+import { createPool, pingPool } from '../platform/postgres.ts';
+import { createRedis, pingRedis } from '../platform/redis.ts';
 import { dashboardKeys } from './dashboard/dashboard-keys.ts';
 import { DashboardProjector } from './dashboard/dashboard-projector.ts';
 import { jsonLineLog } from './kafka/json-line-log.ts';
@@ -23,8 +25,25 @@ const selected = (process.env.PROJECTORS || readModelNames.join(','))
 const unknown = selected.filter((name) => !readModelNames.includes(name as ReadModelName));
 if (unknown.length > 0) throw new Error(`PROJECTORS names unknown read models: ${unknown.join(', ')}`);
 
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
-const redis = new Redis(config.redisUrl);
+const pool = createPool({
+  connectionString: config.databaseUrl,
+  name: 'projectors',
+  max: 20,
+  connectTimeoutMs: config.postgresConnectTimeoutMs,
+  statementTimeoutMs: config.postgresStatementTimeoutMs,
+});
+const redis = createRedis({ url: config.redisUrl, name: 'projectors' });
+const probe = kafkaProbe(config.kafkaBrokers, 'projectors-health');
+const metrics = await startMetricsServer({
+  service: 'projectors',
+  host: config.host,
+  port: config.metricsPorts.projectors,
+  probes: {
+    postgres: () => pingPool(pool),
+    ...(selected.includes('dashboard') ? { redis: () => pingRedis(redis) } : {}),
+    kafka: probe.isKafkaUp,
+  },
+});
 const changesChannel = dashboardKeys(config.redisKeyPrefix).changes;
 
 await retryStartup('migrating', () => migrate(pool), { log: jsonLineLog });
@@ -74,6 +93,7 @@ const stopAll = (signal: string) => {
     await Promise.allSettled(projectors.map((projector) => projector.stop()));
     await pool.end();
     await redis.quit().catch(() => undefined);
+    await Promise.allSettled([probe.close(), metrics.close()]);
     jsonLineLog({ level: 'info', msg: 'projectors stopped' });
   })();
   return stopping;

@@ -4,28 +4,23 @@
  * requests in flight finish, then PostgreSQL, Redis and Kafka connections close.
  */
 import { createServer } from 'node:http';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { loadConfig } from '../deploy/config.ts';
+import { createPool } from '../platform/postgres.ts';
+import { createRedis } from '../platform/redis.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
 import { createReadApi } from './read-api.ts';
 
 const config = loadConfig();
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
-// ioredis reconnects by itself; its errors are only logged, a request then fails or /health says so.
-const redis = new Redis(config.redisUrl);
-const subscriber = new Redis(config.redisUrl);
-for (const [name, connection] of [
-  ['redis', redis],
-  ['redis subscriber', subscriber],
-] as const) {
-  connection.on('error', (error: Error) => {
-    process.stderr.write(`${JSON.stringify({ level: 'WARN', message: `${name}: ${error.message}` })}\n`);
-  });
-}
-pool.on('error', (error) => {
-  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: `postgres: ${error.message}` })}\n`);
+const pool = createPool({
+  connectionString: config.databaseUrl,
+  name: 'read-api',
+  max: 20,
+  connectTimeoutMs: config.postgresConnectTimeoutMs,
+  statementTimeoutMs: config.postgresStatementTimeoutMs,
 });
+// Both reconnect by themselves (platform/redis.ts); meanwhile a request fails with 503 and /health says so.
+const redis = createRedis({ url: config.redisUrl, name: 'read-api' });
+const subscriber = createRedis({ url: config.redisUrl, name: 'read-api-subscriber' });
 const lagReader = kafkaLagReader({
   brokers: config.kafkaBrokers,
   pool,

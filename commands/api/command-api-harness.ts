@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { migrate } from '../../deploy/migrate.ts';
 import { encodeConsistencyToken } from '../../schemas/consistency-token.ts';
-import { createTestSchema } from '../../test/support/postgres.ts';
+import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.ts';
 import { type CommandApiOptions, createCommandApi } from './command-api.ts';
@@ -51,7 +51,7 @@ export const storeWith = (store: EventStore, overrides: Partial<EventStore>): Ev
  * its own. `overrides` swap a dependency (a failing store, a Kafka that is down).
  */
 export const startCommandApi = async (
-  overrides: Partial<CommandApiOptions> & { wrapStore?: (store: EventStore) => EventStore } = {},
+  overrides: Partial<CommandApiOptions> & { wrapStore?: (store: EventStore, schema: TestSchema) => EventStore } = {},
 ): Promise<RunningCommandApi> => {
   const schema = await createTestSchema('command_api');
   await migrate(schema.pool);
@@ -60,7 +60,7 @@ export const startCommandApi = async (
   const errorsLogged: unknown[] = [];
   const { wrapStore, ...options } = overrides;
   const app = createCommandApi({
-    store: wrapStore ? wrapStore(store) : store,
+    store: wrapStore ? wrapStore(store, schema) : store,
     clock: () => now,
     newId: randomUUID,
     isKafkaUp: async () => true,

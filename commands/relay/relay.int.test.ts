@@ -26,6 +26,7 @@ const startRelay = (db: TestSchema, prefix: string): ChildProcess =>
       KAFKA_TOPIC_PREFIX: prefix,
       RELAY_BATCH_SIZE: '40',
       RELAY_NAME: 'relay',
+      METRICS_PORT_RELAY: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,4 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { LoopHealth } from '../../platform/health.ts';
 import { topicFor } from '../../schemas/event-catalog.ts';
 import { deadLetterHeaders, headerNames, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
@@ -16,6 +17,10 @@ export interface RelayOptions {
   /** Pause when the store has nothing new. */
   idleDelayMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /** Told of every turn that worked and every one that failed (the process's `/health`). */
+  health?: LoopHealth;
+  /** Longest pause between two turns after failures (the first pause is 100 ms, doubled each time). */
+  maxRetryDelayMs?: number;
 }
 
 export const relayDeadLetterTopic = (prefix = '') => `${prefix}dlq.relay`;
@@ -51,20 +56,41 @@ export class Relay {
     return events.length;
   }
 
-  /** Publishes until the signal aborts; waits as a standby while another relay holds the lead. */
+  /**
+   * Publishes until the signal aborts; waits as a standby while another relay holds the lead. A turn that
+   * fails (PostgreSQL or Kafka away) gives up the lead, is logged once per outage and tried again after a
+   * growing pause: the position is reloaded from the checkpoint, so nothing is skipped and what Kafka may
+   * have taken without acknowledging is sent again (same event ids).
+   */
   async run(signal: AbortSignal): Promise<void> {
+    const maxRetryDelayMs = this.options.maxRetryDelayMs ?? 5_000;
+    let failures = 0;
     try {
       while (!signal.aborted) {
-        if (!(await this.options.leadership.tryAcquire())) {
+        try {
+          if (!(await this.options.leadership.tryAcquire())) {
+            this.position = undefined;
+            this.options.health?.succeeded();
+            await pause(500, signal);
+            continue;
+          }
+          const published = await this.publishNextBatch();
+          this.options.health?.succeeded();
+          if (failures > 0) this.log({ level: 'info', msg: 'relay publishing again', failedTurns: failures });
+          failures = 0;
+          if (published < this.batchSize) await pause(this.idleDelayMs, signal);
+        } catch (error) {
+          if (signal.aborted) break;
+          this.options.health?.failed(error);
+          if (failures === 0) this.log({ level: 'warn', msg: 'relay turn failed; retrying', error: describe(error) });
+          failures++;
           this.position = undefined;
-          await pause(500, signal);
-          continue;
+          await this.options.leadership.release().catch(() => undefined);
+          await pause(Math.min(100 * 2 ** Math.min(failures - 1, 10), maxRetryDelayMs), signal);
         }
-        const published = await this.publishNextBatch();
-        if (published < this.batchSize) await pause(this.idleDelayMs, signal);
       }
     } finally {
-      await this.options.leadership.release();
+      await this.options.leadership.release().catch(() => undefined);
     }
   }
 
@@ -103,6 +129,8 @@ const deadLetter = (event: RecordedEvent, reason: string): Message => ({
     [headerNames.contentType]: 'application/json',
   },
 });
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

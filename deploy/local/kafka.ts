@@ -65,11 +65,12 @@ export const prepareKafka = (java: string, endpoint: KafkaEndpoint, runDir: stri
   runTool(java, cacheDir, ['format', '-t', clusterId, '-c', paths.serverProperties, '--ignore-formatted'], paths.dir);
 };
 
-export const startKafka = (java: string, runDir: string, cacheDir: string): number => {
+/** The broker's command line: one JVM, its configuration and logs in the run dir, the jars from the cache. */
+export const kafkaCommand = (java: string, runDir: string, cacheDir: string) => {
   const paths = kafkaPaths(runDir);
-  return spawnDetached(
-    java,
-    [
+  return {
+    command: java,
+    args: [
       '-Xmx512m',
       '-Xms512m',
       '-XX:+UseG1GC',
@@ -82,8 +83,14 @@ export const startKafka = (java: string, runDir: string, cacheDir: string): numb
       'kafka.Kafka',
       paths.serverProperties,
     ],
-    { cwd: paths.dir, outputFile: paths.consoleLog },
-  );
+    cwd: paths.dir,
+    outputFile: paths.consoleLog,
+  };
+};
+
+export const startKafka = (java: string, runDir: string, cacheDir: string): number => {
+  const { command, args, cwd, outputFile } = kafkaCommand(java, runDir, cacheDir);
+  return spawnDetached(command, args, { cwd, outputFile });
 };
 
 /** Polls a metadata request until the broker answers; fails early, with its log, if the process dies. */

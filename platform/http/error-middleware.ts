@@ -1,6 +1,10 @@
 import type { Context, Middleware } from 'koa';
 import { type DomainError, type ErrorCode, isDomainError } from '../../domain/errors.ts';
+import { unavailableDependencyOf } from '../unavailable.ts';
 import { type Problem, problem, RequestRefused } from './problem.ts';
+
+/** Seconds a client is told to wait when a dependency is away: a restart of one takes a few. */
+export const retryAfterSeconds = 5;
 
 const statusOfCode: Record<ErrorCode, number> = {
   validation: 400,
@@ -22,7 +26,8 @@ export const logErrorToStderr: ErrorLogger = (message, error) => {
 
 /**
  * First in the chain and the only place that shapes an error answer. Client mistakes get their
- * 4xx; anything unexpected is logged and answered with a bare 500 that leaks no internals.
+ * 4xx; a dependency that is away (platform/unavailable.ts) a 503 with `Retry-After`; anything unexpected is
+ * logged and answered with a bare 500 that leaks no internals.
  */
 export const errorMiddleware =
   (log: ErrorLogger, own: ProblemOf = () => undefined): Middleware =>
@@ -32,7 +37,8 @@ export const errorMiddleware =
       if (ctx.status >= 400 && ctx.body == null) send(ctx, unansweredProblem(ctx.status));
     } catch (error) {
       const answer = own(error) ?? problemOf(error);
-      if (answer.status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
+      if (answer.status === 503) ctx.set('Retry-After', String(retryAfterSeconds));
+      else if (answer.status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
       if (answer.status === 413) ctx.set('Connection', 'close');
       send(ctx, answer);
     }
@@ -52,6 +58,10 @@ const problemOf = (error: unknown): Problem => {
   const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
     return problem(status, 'bad_request', typeof message === 'string' ? message : 'the request was refused');
+  }
+  const dependency = unavailableDependencyOf(error);
+  if (dependency) {
+    return problem(503, 'dependency_unavailable', `${dependency} is unavailable; retry in ${retryAfterSeconds} s`);
   }
   return problem(500, 'internal', 'an unexpected error occurred; it has been logged');
 };

@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import { type HealthProbes, healthReport } from '../health.ts';
 import { ApiRouter } from './api-router.ts';
 
-/** Each part a service depends on, by the name `/health` reports it under; a probe answers true when it is up. */
-export type HealthProbes = Record<string, () => Promise<boolean>>;
+export type { HealthProbes } from '../health.ts';
+
+/** `{status, <part>: 'up' | 'down', ...}` for these parts (plus any details a process adds). */
+export const healthBody = (parts: readonly string[]) =>
+  z.looseObject({
+    status: z.enum(['ok', 'down']),
+    ...Object.fromEntries(parts.map((part) => [part, z.enum(['up', 'down'])])),
+  });
 
 /**
  * `GET /health`: every probe runs at once, each given `timeoutMs`; 200 only when all are up, else 503.
- * The body is `{status: 'ok' | 'down', <part>: 'up' | 'down', ...}`.
+ * The body is `{status: 'ok' | 'down', <part>: 'up' | 'down', ...}` (platform/health.ts).
  */
 export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): ApiRouter => {
   const router = new ApiRouter({ tag: 'health' });
@@ -19,35 +26,10 @@ export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): ApiR
     },
   };
   router.get('/health', spec, async (ctx) => {
-    const parts = Object.entries(probes);
-    const up = await Promise.all(parts.map(([, probe]) => answersWithin(probe, timeoutMs)));
-    const allUp = up.every(Boolean);
-    ctx.status = allUp ? 200 : 503;
+    const report = await healthReport(probes, timeoutMs);
+    ctx.status = report.status;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      status: allUp ? 'ok' : 'down',
-      ...Object.fromEntries(parts.map(([name], index) => [name, up[index] ? 'up' : 'down'])),
-    };
+    ctx.body = report.body;
   });
   return router;
-};
-
-/** `{status, <part>: 'up' | 'down', ...}` for these parts. */
-export const healthBody = (parts: readonly string[]) =>
-  z.strictObject({
-    status: z.enum(['ok', 'down']),
-    ...Object.fromEntries(parts.map((part) => [part, z.enum(['up', 'down'])])),
-  });
-
-/** False when the probe says no, fails, or takes longer than `timeoutMs`: a health check must answer quickly. */
-export const answersWithin = async (probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([probe().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 };

@@ -3,11 +3,13 @@
  * deadline poller; stops cleanly on SIGINT/SIGTERM and is safe to kill -9 at any moment (docs/saga.md).
  * PGOPTIONS (e.g. `-c search_path=<schema>`) reaches both pools through libpq's environment.
  */
-import pg from 'pg';
 import { createEventStore } from '../../commands/event-store/create-event-store.ts';
+import { kafkaProbe } from '../../commands/kafka-probe.ts';
 import { createPaymentService } from '../../commands/payment/payment-service.ts';
 import { configuredPaymentGateway } from '../../commands/payment-gateway/configured-gateway.ts';
 import { loadConfig } from '../../deploy/config.ts';
+import { startMetricsServer } from '../../platform/metrics-server.ts';
+import { createPool, pingPool } from '../../platform/postgres.ts';
 import { SagaRuntime, sagaOptionsOf } from './saga-runner.ts';
 
 const log = (line: Record<string, unknown>) =>
@@ -15,8 +17,19 @@ const log = (line: Record<string, unknown>) =>
 
 const config = loadConfig();
 const clock = () => new Date();
-const store = createEventStore(config.eventStoreUrl);
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+const poolSettings = {
+  connectTimeoutMs: config.postgresConnectTimeoutMs,
+  statementTimeoutMs: config.postgresStatementTimeoutMs,
+};
+const store = createEventStore(config.eventStoreUrl, { name: 'saga', ...poolSettings });
+const pool = createPool({ connectionString: config.databaseUrl, name: 'saga', max: 4, ...poolSettings });
+const probe = kafkaProbe(config.kafkaBrokers, 'saga-health');
+const metrics = await startMetricsServer({
+  service: 'saga',
+  host: config.host,
+  port: config.metricsPorts.saga,
+  probes: { postgres: () => pingPool(pool), store: () => store.ping(), kafka: probe.isKafkaUp },
+});
 const payments = createPaymentService({
   store,
   gateway: configuredPaymentGateway(config, clock),
@@ -43,7 +56,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log({ level: 'info', msg: 'saga stopping', signal });
   await runtime.stop();
-  await Promise.allSettled([store.close(), pool.end()]);
+  await Promise.allSettled([store.close(), pool.end(), probe.close(), metrics.close()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

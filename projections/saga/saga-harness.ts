@@ -175,6 +175,7 @@ export class SagaHarness {
         PGOPTIONS: `-c search_path=${this.db.schema}`,
         KAFKA_TOPIC_PREFIX: this.prefix,
         SAGA_DEADLINE_POLL_MS: '50',
+        METRICS_PORT_SAGA: '0',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

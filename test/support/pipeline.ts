@@ -24,8 +24,12 @@ export type ServiceName = keyof typeof entries;
 export interface RunningPipeline {
   commandApiUrl: string;
   readApiUrl: string;
+  /** Base URLs of the workers' metrics and health servers. */
+  metricsUrls: { relay: string; saga: string; projectors: string };
   /** Connections into the pipeline's own schema (its read models, checkpoints, event store). */
   pool: TestSchema['pool'];
+  /** That schema's name (`PGOPTIONS=-c search_path=<schema>` reaches it). */
+  schema: string;
   topicPrefix: string;
   redisPrefix: string;
   /** The last lines each process wrote, for a failure message. */
@@ -61,6 +65,7 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
   const topicPrefix = `${uniqueName('pipeline')}.`;
   const redisPrefix = `${uniqueName('pipeline')}:`;
   const [commandPort, readPort] = [await freePort(), await freePort()];
+  const metricsPorts = { relay: await freePort(), saga: await freePort(), projectors: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PGOPTIONS: `-c search_path=${schema.schema}`,
@@ -69,6 +74,9 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
     COMMAND_API_PORT: String(commandPort),
     READ_API_PORT: String(readPort),
     READ_API_URL: `http://127.0.0.1:${readPort}`,
+    METRICS_PORT_RELAY: String(metricsPorts.relay),
+    METRICS_PORT_SAGA: String(metricsPorts.saga),
+    METRICS_PORT_PROJECTORS: String(metricsPorts.projectors),
     // Read-your-writes must hold even when the machine is busy; a broken token still shows as stale.
     CONSISTENCY_WAIT_MS: '15000',
     NO_COLOR: '1',
@@ -137,7 +145,22 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
         what: 'both APIs to answer /health',
       }),
     ]);
-    return { commandApiUrl, readApiUrl, pool: schema.pool, topicPrefix, redisPrefix, output, stop };
+    const metricsUrls = {
+      relay: `http://127.0.0.1:${metricsPorts.relay}`,
+      saga: `http://127.0.0.1:${metricsPorts.saga}`,
+      projectors: `http://127.0.0.1:${metricsPorts.projectors}`,
+    };
+    return {
+      commandApiUrl,
+      readApiUrl,
+      metricsUrls,
+      pool: schema.pool,
+      schema: schema.schema,
+      topicPrefix,
+      redisPrefix,
+      output,
+      stop,
+    };
   } catch (error) {
     const message = `${(error as Error).message}\n${output()}`;
     await stop();

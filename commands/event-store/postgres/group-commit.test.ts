@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ServiceUnavailable } from '../../../platform/unavailable.ts';
 import { type NewEvent, WrongExpectedVersionError } from '../event-store.ts';
 import type { Queryable } from './append-to-stream.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -220,6 +221,23 @@ test('settled() waits for every queued append', async () => {
   await settled;
   assert.ok(answered);
   await append;
+});
+
+test('past the queue bound an append is refused at once as unavailable; the queued ones still get answers', async () => {
+  const { db, calls } = fakeDatabase();
+  const group = new GroupCommit(db, { maxQueued: 2 });
+  const first = group.append('s-0', [newEvent()], 'any');
+  await waitForCalls(calls, 1);
+  // The first is at the server; two more wait, and the queue is full.
+  const waiting = [group.append('s-1', [newEvent()], 'any'), group.append('s-2', [newEvent()], 'any')];
+  const refused = await group.append('s-3', [newEvent()], 'any').catch((error: unknown) => error);
+  assert.instance(refused, ServiceUnavailable);
+  assert.is((refused as ServiceUnavailable).dependency, 'capacity');
+  calls[0]!.answer(appendedRows([{ stream: 's-0', expected: null, events: [{ id: 'x' }] }]));
+  await first;
+  await waitForCalls(calls, 2);
+  calls[1]!.answer(appendedRows(JSON.parse(String(calls[1]!.values[0]))));
+  assert.is((await Promise.all(waiting)).length, 2);
 });
 
 test.run();

@@ -1,3 +1,4 @@
+import { ServiceUnavailable } from '../../../platform/unavailable.ts';
 import type { AppendResult, ExpectedVersion, NewEvent } from '../event-store.ts';
 import {
   type AppendRow,
@@ -13,6 +14,13 @@ import {
 /** Most appends one batch carries: one transaction then holds at most this many stream locks. */
 export const maxAppendsPerBatch = 256;
 
+/**
+ * Most appends waiting for their batch. While PostgreSQL is slow or away the queue would otherwise grow with
+ * every request (and the memory with it); past this an append is refused at once as `capacity` unavailable
+ * (503 + Retry-After at the API), which is what the caller would get after waiting anyway.
+ */
+export const maxQueuedAppends = 10_000;
+
 interface BatchRow extends AppendRow {
   append_index: number;
 }
@@ -22,6 +30,8 @@ export interface GroupCommitOptions {
   maxAppends?: number;
   /** Send a batch of one append through `event_store_append_batch` too (tests of that function). */
   loneAppendsAsBatches?: boolean;
+  /** Most appends waiting; defaults to `maxQueuedAppends`. */
+  maxQueued?: number;
 }
 
 interface QueuedAppend {
@@ -46,18 +56,27 @@ export class GroupCommit {
   private draining: Promise<void> | undefined;
   private readonly maxAppends: number;
   private readonly loneAppendsAsBatches: boolean;
+  private readonly maxQueued: number;
 
   constructor(
     private readonly db: Queryable,
-    { maxAppends = maxAppendsPerBatch, loneAppendsAsBatches = false }: GroupCommitOptions = {},
+    {
+      maxAppends = maxAppendsPerBatch,
+      loneAppendsAsBatches = false,
+      maxQueued = maxQueuedAppends,
+    }: GroupCommitOptions = {},
   ) {
     this.maxAppends = maxAppends;
     this.loneAppendsAsBatches = loneAppendsAsBatches;
+    this.maxQueued = maxQueued;
   }
 
   append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       validateAppend(streamId, events, expected);
+      if (this.queue.length >= this.maxQueued) {
+        throw new ServiceUnavailable('capacity', `${this.queue.length} appends already wait for the event store`);
+      }
       const json = JSON.stringify({
         stream: streamId,
         expected: encodeExpected(expected),

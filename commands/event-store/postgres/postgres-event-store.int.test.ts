@@ -319,7 +319,7 @@ test('close() ends the pool only when the store owns it', async () => {
   assert.ok(await store.ping(), 'a shared pool survives the close of a store that borrowed it');
 
   const owning = PostgresEventStore.fromConnectionString(String(db.poolConfig.connectionString), {
-    options: String(db.poolConfig.options),
+    extra: { options: String(db.poolConfig.options) },
   });
   assert.ok(await owning.ping());
   await owning.close();

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool, type PoolSettings } from '../../../platform/postgres.ts';
 import type {
   AppendResult,
   EventStore,
@@ -43,9 +44,12 @@ export class PostgresEventStore implements EventStore {
     this.groupCommit = groupCommit ? new GroupCommit(pool) : undefined;
   }
 
-  /** A store with a pool of its own, which `close()` ends. */
-  static fromConnectionString(connectionString: string, poolConfig: pg.PoolConfig = {}): PostgresEventStore {
-    return new PostgresEventStore(new pg.Pool({ ...poolConfig, connectionString }), { ownsPool: true });
+  /** A store with a pool of its own (platform/postgres.ts: error handlers, timeouts), which `close()` ends. */
+  static fromConnectionString(
+    connectionString: string,
+    pool: Partial<Omit<PoolSettings, 'connectionString'>> = {},
+  ): PostgresEventStore {
+    return new PostgresEventStore(createPool({ name: 'event-store', ...pool, connectionString }), { ownsPool: true });
   }
 
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
