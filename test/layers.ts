@@ -13,7 +13,7 @@ export const layers: readonly { layer: number; prefixes: readonly string[] }[] =
   { layer: 3, prefixes: ['commands/'] },
   { layer: 4, prefixes: ['projections/'] },
   { layer: 5, prefixes: ['read-api/', 'cli/'] },
-  { layer: 6, prefixes: ['bench/', 'test/', 'deploy/start.ts', 'deploy/services.ts', 'deploy/local/'] },
+  { layer: 6, prefixes: ['bench/', 'test/', 'deploy/start.ts', 'deploy/services.ts'] },
 ];
 
 /** Imports the layer order alone would allow but the design forbids: the query side never reaches the write side. */

@@ -44,6 +44,12 @@ const responseObject = ({ description, body, contentType, headers }: ResponseSpe
   };
 };
 
+/** What the error middleware may answer on any route. */
+const everyOperationMayAnswer: Record<number, ResponseSpec> = {
+  500: { description: 'Unexpected; logged, answered without internals' },
+  503: { description: 'A dependency is down; `Retry-After` says when to try again' },
+};
+
 const operationObject = (operation: Operation) => {
   const parameters = [
     ...propertiesOf(operation.params).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
@@ -65,7 +71,7 @@ const operationObject = (operation: Operation) => {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, response]) => [
+      Object.entries({ ...everyOperationMayAnswer, ...operation.responses }).map(([status, response]) => [
         status,
         responseObject(response, Number(status)),
       ]),
