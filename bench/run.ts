@@ -9,6 +9,7 @@ import { kafkaClientScenario } from './scenarios/kafka-client.ts';
 import { projectorScenario } from './scenarios/projector.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
 import { relayScenario } from './scenarios/relay.ts';
+import { runtimeScenario } from './scenarios/runtime.ts';
 import { storeAppendScenario } from './scenarios/store-append.ts';
 import { describeCode, describeMachine, finishMachineDescription } from './support/machine.ts';
 import { ratioLines, writeReport } from './support/results.ts';
@@ -23,6 +24,7 @@ const scenarios: readonly Scenario[] = [
   kafkaClientScenario,
   rebuildScenario,
   projectorScenario,
+  runtimeScenario,
 ];
 
 const usage = `usage: npm run bench -- <scenario> [--quick] [--runs N]   scenarios: ${scenarios
@@ -47,8 +49,9 @@ if (!scenario || extra.length > 0) {
   );
   process.exit(2);
 }
-if (!Number.isSafeInteger(runs) || runs < 3) {
-  console.error('--runs must be an integer >= 3: every figure is the median of at least three runs');
+const minimumRuns = scenario.minimumRuns ?? 3;
+if (!Number.isSafeInteger(runs) || runs < minimumRuns) {
+  console.error(`--runs must be an integer >= ${minimumRuns} for ${scenario.name}`);
   process.exit(2);
 }
 

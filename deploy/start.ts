@@ -5,10 +5,11 @@
  * (`npm run stack:down` stops it).
  */
 import { spawn } from 'node:child_process';
+import { entryArguments, sourceRoot } from './entry-arguments.ts';
 import { services } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = sourceRoot;
 
 const runStackUp = () =>
   new Promise<void>((resolve, reject) => {
@@ -36,7 +37,7 @@ for (const service of services) {
   supervisor.start({
     name: service.name,
     command: process.execPath,
-    args: ['--import', 'tsx', service.entry],
+    args: entryArguments(service.entry),
     cwd: root,
   });
   if (service.url) console.log(`${service.name.padEnd(12)} | ${service.url(process.env)}`);

@@ -1,5 +1,16 @@
 import { Agent, request } from 'node:http';
 
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
+
+export interface RequestTiming {
+  /** When the request was due: start + index / rate. Latency counts from here (no coordinated omission). */
+  scheduledAt: number;
+  /** When it was written to a socket; later than scheduled when the generator itself falls behind. */
+  sentAt: number;
+  answeredAt: number;
+}
+
 export interface OpenLoadOptions {
   ratePerSecond: number;
   durationMs: number;
@@ -8,10 +19,10 @@ export interface OpenLoadOptions {
   /** Builds the i-th request's JSON body and headers. */
   requestFor: (index: number) => { path: string; body: unknown; headers?: Record<string, string> };
   baseUrl: string;
-  /** Called with the send time (ms, performance.now) and the answer of every request. */
-  onAnswer: (sentAt: number, status: number, body: string) => void;
-  /** Called about once a second with the elapsed time and the requests still unanswered. */
-  onTick?: (elapsedMs: number, inFlight: number) => void;
+  /** Kept across calls, so connections stay open from the warm-up into the measured steps. */
+  agent?: Agent;
+  /** Called with the timing (epoch ms) and the answer of every request. */
+  onAnswer: (timing: RequestTiming, status: number, body: string) => void;
 }
 
 export interface OpenLoadResult {
@@ -21,29 +32,37 @@ export interface OpenLoadResult {
   transportErrors: number;
   /** Sends per second actually achieved over the window. */
   achievedRate: number;
+  /** The 99th percentile and the maximum of sentAt - scheduledAt: how far the generator fell behind. */
+  sendLagP99Ms: number;
+  sendLagMaxMs: number;
+  /** The epoch ms the first request was due. */
+  startedAt: number;
 }
 
 /**
  * An open-model load generator: request i is due at start + i / rate whatever happened to the
- * earlier ones, so a slow system meets a growing queue instead of a politely slowing client.
+ * earlier ones, so a slow system meets a growing queue instead of a politely slowing client. Its own
+ * delays are visible: every answer carries the scheduled time, and latency is measured from it.
  */
 export const runOpenLoad = async (options: OpenLoadOptions): Promise<OpenLoadResult> => {
-  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const agent = options.agent ?? new Agent({ keepAlive: true, maxSockets: 256 });
   const url = new URL(options.baseUrl);
   const maxInFlight = options.maxInFlight ?? 20_000;
   const total = Math.round((options.ratePerSecond * options.durationMs) / 1000);
-  const started = performance.now();
+  const intervalMs = 1000 / options.ratePerSecond;
+  const started = epochMs();
   let next = 0;
   let inFlight = 0;
   let dropped = 0;
   let transportErrors = 0;
-  let lastTick = 0;
+  const sendLags: number[] = [];
   const pending = new Set<Promise<void>>();
 
-  const send = (index: number) => {
+  const send = (index: number, scheduledAt: number) => {
     const { path, body, headers } = options.requestFor(index);
     const payload = JSON.stringify(body);
-    const sentAt = performance.now();
+    const sentAt = epochMs();
+    sendLags.push(sentAt - scheduledAt);
     inFlight++;
     const done = new Promise<void>((resolve) => {
       const req = request(
@@ -62,7 +81,7 @@ export const runOpenLoad = async (options: OpenLoadOptions): Promise<OpenLoadRes
             text += chunk;
           });
           res.on('end', () => {
-            options.onAnswer(sentAt, res.statusCode ?? 0, text);
+            options.onAnswer({ scheduledAt, sentAt, answeredAt: epochMs() }, res.statusCode ?? 0, text);
             resolve();
           });
         },
@@ -81,26 +100,26 @@ export const runOpenLoad = async (options: OpenLoadOptions): Promise<OpenLoadRes
   };
 
   while (next < total) {
-    const elapsed = performance.now() - started;
-    const due = Math.min(total, Math.floor((elapsed * options.ratePerSecond) / 1000) + 1);
+    const elapsed = epochMs() - started;
+    const due = Math.min(total, Math.floor(elapsed / intervalMs) + 1);
     for (; next < due; next++) {
       if (inFlight >= maxInFlight) dropped++;
-      else send(next);
+      else send(next, started + next * intervalMs);
     }
-    if (elapsed - lastTick >= 1000) {
-      lastTick = elapsed;
-      options.onTick?.(elapsed, inFlight);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  const windowMs = performance.now() - started;
+  const windowMs = epochMs() - started;
   await Promise.all(pending);
-  agent.destroy();
+  if (!options.agent) agent.destroy();
+  sendLags.sort((a, b) => a - b);
   return {
     scheduled: total,
     sent: total - dropped,
     dropped,
     transportErrors,
     achievedRate: ((total - dropped) * 1000) / windowMs,
+    sendLagP99Ms: sendLags[Math.floor(0.99 * (sendLags.length - 1))] ?? 0,
+    sendLagMaxMs: sendLags.at(-1) ?? 0,
+    startedAt: started,
   };
 };

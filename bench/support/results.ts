@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeRevision, MachineDescription } from './machine.ts';
-import type { Comparison, Figure, ScenarioResult } from './scenario.ts';
+import type { Comparison, Figure, ScenarioResult, Table } from './scenario.ts';
 import { median } from './stats.ts';
 
 export const resultsDir = new URL('../results/', import.meta.url).pathname;
@@ -84,6 +84,17 @@ const machineLines = (machine: MachineDescription): string[] => [
   `- uptime at start: \`${machine.uptimeAtStart}\``,
 ];
 
+const cell = (value: string | number) => (typeof value === 'number' ? formatNumber(value) : value);
+
+const markdownTable = (table: Table): string[] => [
+  `## ${table.title}`,
+  '',
+  `| ${table.columns.join(' | ')} |`,
+  `| ${table.columns.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
+  ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  '',
+];
+
 export const toMarkdown = (report: BenchReport): string =>
   [
     `# Benchmark \`${report.scenario}\`${report.quick ? ' (quick smoke run: not a figure to quote)' : ''}`,
@@ -117,6 +128,7 @@ export const toMarkdown = (report: BenchReport): string =>
     '',
     ...figureTable(report.figures),
     '',
+    ...(report.tables ?? []).flatMap(markdownTable),
     ...(report.notes.length > 0 ? ['## Notes', '', ...report.notes.map((note) => `- ${note}`), ''] : []),
   ].join('\n');
 

@@ -44,6 +44,12 @@ export interface Comparison {
   target?: number;
 }
 
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
 export interface ScenarioResult {
   /** Counts, sizes, writers, durations: what someone needs to rerun the same thing. */
   inputs: Record<string, unknown>;
@@ -53,10 +59,16 @@ export interface ScenarioResult {
   notes: string[];
   /** The few numbers a reader wants first (e.g. the sustained rate); printed at the top of the summary. */
   headline?: Record<string, number | string | null>;
+  /** Further tables for the Markdown report (e.g. cost per order), rendered after the figures. */
+  tables?: Table[];
+  /** Anything more a reader of the JSON needs (per-step measurements); not rendered in the Markdown. */
+  details?: Record<string, unknown>;
 }
 
 export interface Scenario {
   name: string;
   description: string;
+  /** Fewest runs accepted with --runs (default 3); a scenario whose runs take many minutes may allow fewer. */
+  minimumRuns?: number;
   run(options: ScenarioOptions): Promise<ScenarioResult>;
 }

@@ -25,3 +25,13 @@ export const latencySummary = (latencies: readonly number[]): { p50: number; p99
   p99: percentile(latencies, 0.99),
   max: latencies.length === 0 ? Number.NaN : latencies.reduce((highest, value) => Math.max(highest, value), -Infinity),
 });
+
+/** Least-squares slope of y over x: how fast a sampled quantity rises (0 for fewer than two points). */
+export const slope = (points: readonly { x: number; y: number }[]): number => {
+  if (points.length < 2) return 0;
+  const mx = mean(points.map((p) => p.x));
+  const my = mean(points.map((p) => p.y));
+  const num = points.reduce((sum, p) => sum + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((sum, p) => sum + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+};

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../deploy/config.ts';
+import { entryArguments } from '../../deploy/entry-arguments.ts';
 import { migrate } from '../../deploy/migrate.ts';
 import { uniqueName } from './names.ts';
 import { createTestSchema, type TestSchema } from './postgres.ts';
@@ -32,6 +33,8 @@ export interface RunningPipeline {
   schema: string;
   topicPrefix: string;
   redisPrefix: string;
+  /** The process id of each running service (for CPU accounting). */
+  pids(): Partial<Record<ServiceName, number>>;
   /** The last lines each process wrote, for a failure message. */
   output(): string;
   stop(): Promise<void>;
@@ -59,7 +62,11 @@ const answers = async (url: string): Promise<boolean> => {
  * Every service of the system as its own child process, exactly as `npm start` runs them, but on a
  * fresh PostgreSQL schema (PGOPTIONS search_path), topic prefix, Redis key prefix and free ports.
  */
-export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPipeline> => {
+export const startPipeline = async (
+  extraEnv: NodeJS.ProcessEnv = {},
+  /** `compiled`: run dist/ (npm run build first), as `npm start` does; the sources otherwise. */
+  { compiled = false }: { compiled?: boolean } = {},
+): Promise<RunningPipeline> => {
   const schema: TestSchema = await createTestSchema('pipeline');
   await migrate(schema.pool);
   const topicPrefix = `${uniqueName('pipeline')}.`;
@@ -93,7 +100,7 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
   let stopping = false;
 
   const start = (name: ServiceName) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entries[name]], {
+    const child = spawn(process.execPath, entryArguments(entries[name], compiled), {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -145,6 +152,10 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
         what: 'both APIs to answer /health',
       }),
     ]);
+    const pids = () =>
+      Object.fromEntries(
+        [...children].filter(([, child]) => child.pid !== undefined).map(([name, child]) => [name, child.pid]),
+      ) as Partial<Record<ServiceName, number>>;
     const metricsUrls = {
       relay: `http://127.0.0.1:${metricsPorts.relay}`,
       saga: `http://127.0.0.1:${metricsPorts.saga}`,
@@ -158,6 +169,7 @@ export const startPipeline = async (extraEnv: NodeJS.ProcessEnv = {}): Promise<R
       schema: schema.schema,
       topicPrefix,
       redisPrefix,
+      pids,
       output,
       stop,
     };
