@@ -40,9 +40,3 @@ export const redisChangeFeed = (subscriber: Redis, channel: string): ChangeFeed 
     },
   };
 };
-
-/** For tests and for a process without Redis pub/sub: nothing ever arrives, waits fall back to polling. */
-export const silentChangeFeed: ChangeFeed = {
-  onChange: () => () => undefined,
-  close: async () => undefined,
-};

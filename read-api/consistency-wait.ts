@@ -1,10 +1,19 @@
 import type { Middleware } from 'koa';
+import { z } from 'zod';
 import { validationError } from '../domain/errors.ts';
 import { type ConsistencyPoint, decodeConsistencyToken } from '../schemas/consistency-token.ts';
 import type { ChangeFeed } from './change-feed.ts';
 
 export const consistencyTokenHeader = 'X-Consistency-Token';
 export const consistencyStaleHeader = 'X-Consistency-Stale';
+
+/** How the OpenAPI document names the token; `consistencyWait` reads and checks it. */
+export const consistencyHeaders = z.object({
+  [consistencyTokenHeader]: z
+    .string()
+    .optional()
+    .meta({ description: 'A token from a command answer: wait (briefly) until this read model reflects that command' }),
+});
 
 export interface ConsistencyWaitOptions {
   /** Whether a read model reflects the stream at all; a token for any other stream waits for nothing. */

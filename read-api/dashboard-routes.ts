@@ -1,5 +1,7 @@
-import Router from '@koa/router';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { ApiRouter } from '../platform/http/api-router.ts';
+import { success } from '../platform/http/responses.ts';
 import { readDashboardCounters } from '../projections/dashboard/dashboard-counters.ts';
 import type { ProjectorLag } from '../projections/projector/projection-lag.ts';
 import type { DashboardEvents } from './dashboard-events.ts';
@@ -16,6 +18,33 @@ export interface DashboardDependencies {
   lagTimeoutMs?: number;
 }
 
+const counts = z.record(z.string(), z.int().min(0));
+const partitionLag = z.strictObject({
+  topic: z.string(),
+  partition: z.int().min(0),
+  endOffset: z.int(),
+  nextOffset: z.int(),
+  lag: z.int(),
+  lastEventAt: z.string().optional(),
+});
+const projectionLag = z.strictObject({
+  projector: z.string(),
+  groupId: z.string(),
+  store: z.enum(['postgres', 'redis']),
+  lag: z.int(),
+  lastEventAt: z.string().optional(),
+  partitions: z.array(partitionLag),
+});
+
+export const dashboardSummary = z.strictObject({
+  ordersByStatus: counts,
+  sagasByState: counts,
+  ordersPerMinute: z.array(z.strictObject({ minute: z.string(), count: z.int().min(0) })),
+  topSkus: z.array(z.strictObject({ sku: z.string(), unitsSold: z.number() })),
+  projections: z.array(projectionLag).nullable().meta({ description: 'null when Kafka did not answer in time' }),
+  projectionLagError: z.string().optional(),
+});
+
 /**
  * `GET /dashboard/summary`: the projectors' Redis counters and each projection's lag (`projections`).
  * `GET /dashboard/events`: `text/event-stream` that says when to read again.
@@ -26,10 +55,14 @@ export const dashboardRoutes = ({
   lag,
   events,
   lagTimeoutMs = 3_000,
-}: DashboardDependencies): Router => {
-  const router = new Router({ prefix: '/dashboard' });
+}: DashboardDependencies): ApiRouter => {
+  const router = new ApiRouter({ prefix: '/dashboard', tag: 'dashboard' });
 
-  router.get('/summary', async (ctx) => {
+  const summary = {
+    summary: "The projectors' counters and each projection's lag",
+    responses: { 200: success('Counters and lag', dashboardSummary) },
+  };
+  router.get('/summary', summary, async (ctx) => {
     const [counters, projections] = await Promise.all([
       readDashboardCounters(redis, redisPrefix),
       settleWithin(lag(), lagTimeoutMs),
@@ -42,7 +75,11 @@ export const dashboardRoutes = ({
         : { ...counters, projections: null, projectionLagError: projections.error };
   });
 
-  router.get('/events', (ctx) => {
+  const eventStream = {
+    summary: 'Server-sent events that say when to read the summary again',
+    responses: { 200: { description: '`change` and `refresh` events', contentType: 'text/event-stream' } },
+  };
+  router.get('/events', eventStream, (ctx) => {
     events.open(ctx);
   });
 

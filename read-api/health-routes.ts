@@ -1,7 +1,7 @@
-import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { healthCheckRoutes } from '../commands/api/health-check.ts';
+import type { ApiRouter } from '../platform/http/api-router.ts';
+import { healthCheckRoutes } from '../platform/http/health.ts';
 
 export interface HealthDependencies {
   pool: pg.Pool;
@@ -11,7 +11,7 @@ export interface HealthDependencies {
 }
 
 /** `GET /health`: 200 only when PostgreSQL and Redis both answer, else 503 naming what is down. */
-export const healthRoutes = ({ pool, redis, timeoutMs = 2_000 }: HealthDependencies): Router =>
+export const healthRoutes = ({ pool, redis, timeoutMs = 2_000 }: HealthDependencies): ApiRouter =>
   healthCheckRoutes(
     {
       postgres: async () => (await pool.query('SELECT 1')).rowCount === 1,

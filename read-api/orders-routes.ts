@@ -1,31 +1,70 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
+import { paymentMethods } from '../domain/payment-plan/payment-part.ts';
+import { ApiRouter } from '../platform/http/api-router.ts';
+import { object } from '../platform/http/fields.ts';
+import { pageSize, pathSegment, queryOneOf, queryText } from '../platform/http/query-fields.ts';
+import { refusals, success } from '../platform/http/responses.ts';
 import { getOrder, listOrders, orderStatuses } from '../projections/orders/order-queries.ts';
-import { pageBody } from './page-body.ts';
-import { pathParam, readQuery } from './query-params.ts';
+import { consistencyHeaders } from './consistency-wait.ts';
+import { pageBody, pageOf } from './page-body.ts';
 import type { ReadRoutesDependencies } from './read-routes.ts';
 
+export const listOrdersQuery = object({
+  customerId: queryText(),
+  status: queryOneOf(orderStatuses),
+  limit: pageSize(),
+  cursor: queryText(800),
+});
+
+const money = z.int().min(0);
+export const orderView = z.strictObject({
+  orderId: z.string(),
+  customerId: z.string(),
+  status: z.enum(orderStatuses),
+  cancellationReason: z.string().optional(),
+  items: z.array(z.strictObject({ sku: z.string(), quantity: z.int().min(1), unitPrice: money })),
+  total: money,
+  payment: z.array(
+    z.strictObject({ method: z.enum(paymentMethods), amount: money, couponCode: z.string().optional() }),
+  ),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.int().min(0).meta({ description: 'version of stream order-<orderId> the row reflects' }),
+});
+
 /** `GET /orders/:id` and `GET /orders?customerId=&status=&limit=&cursor=` (newest first). */
-export const ordersRoutes = ({ pool, consistency }: ReadRoutesDependencies): Router => {
-  const router = new Router({ prefix: '/orders' });
+export const ordersRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiRouter => {
+  const router = new ApiRouter({ prefix: '/orders', tag: 'orders' });
   router.use(consistency);
 
-  router.get('/', async (ctx) => {
-    const query = readQuery(ctx.query, (params) => ({
-      customerId: params.optionalString('customerId'),
-      status: params.optionalOneOf('status', orderStatuses),
-      limit: params.pageSize(),
-      cursor: params.optionalString('cursor', 800),
-    }));
-    ctx.body = pageBody(await listOrders(pool, query));
-  });
+  router.get(
+    '/',
+    {
+      summary: 'Orders, newest first, optionally of one customer or in one status',
+      query: listOrdersQuery,
+      headers: consistencyHeaders,
+      responses: { 200: success('One page of orders', pageOf(orderView)), ...refusals(400) },
+    },
+    async (ctx, { query }) => {
+      ctx.body = pageBody(await listOrders(pool, query));
+    },
+  );
 
-  router.get('/:id', async (ctx) => {
-    const orderId = pathParam(ctx.params.id, 'id');
-    const order = await getOrder(pool, orderId);
-    if (!order) throw notFound(`no order ${orderId}`);
-    ctx.body = order;
-  });
+  router.get(
+    '/:id',
+    {
+      summary: 'One order: lines, total, payment and status',
+      params: object({ id: pathSegment() }),
+      headers: consistencyHeaders,
+      responses: { 200: success('The order', orderView), ...refusals(400, 404) },
+    },
+    async (ctx, { params }) => {
+      const order = await getOrder(pool, params.id);
+      if (!order) throw notFound(`no order ${params.id}`);
+      ctx.body = order;
+    },
+  );
 
   return router;
 };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Page } from '../projections/projector/keyset-cursor.ts';
 
 /** A list answer always names `nextCursor`: `null` on the last page, so clients loop `while (nextCursor)`. */
@@ -5,3 +6,10 @@ export const pageBody = <T>({ items, nextCursor }: Page<T>): { items: T[]; nextC
   items,
   nextCursor: nextCursor ?? null,
 });
+
+/** The schema of a page of `item`. */
+export const pageOf = (item: z.ZodType) =>
+  z.strictObject({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'pass as `cursor` for the next page; null on the last' }),
+  });

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import type pg from 'pg';
-import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../commands/api/error-middleware.ts';
+import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../platform/http/error-middleware.ts';
+import { openApiDocument, openApiRoutes } from '../platform/http/openapi.ts';
 import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
 import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
 import { consistencyWait } from './consistency-wait.ts';
@@ -37,6 +38,13 @@ export type ReadApi = Koa & {
   eventClients(): number;
 };
 
+export const readApiInfo = {
+  title: 'Order backend: query API',
+  version: '1',
+  description:
+    "Read models over HTTP. Every query parameter is checked against the schemas below; refusals are problem details (RFC 9457). The operators' dashboard page is at /.",
+};
+
 /** The query side over HTTP: the error middleware first, then one router per resource. */
 export const createReadApi = (options: ReadApiOptions): ReadApi => {
   const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logErrorToStderr } = options;
@@ -55,14 +63,15 @@ export const createReadApi = (options: ReadApiOptions): ReadApi => {
     if (error?.code !== 'ERR_STREAM_PREMATURE_CLOSE') logError('a response failed while it was sent', error);
   });
   app.use(errorMiddleware(logError));
-  for (const router of [
+  const routers = [
     healthRoutes({ pool, redis, timeoutMs: options.healthTimeoutMs }),
     ordersRoutes({ pool, consistency }),
     sagasRoutes({ pool, consistency }),
     inventoryRoutes({ pool, consistency }),
     dashboardRoutes({ redis, redisPrefix, lag, events }),
-    dashboardPageRoutes(),
-  ]) {
+  ];
+  const docs = openApiRoutes(() => openApiDocument(readApiInfo, routers));
+  for (const router of [...routers, dashboardPageRoutes(), docs]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return Object.assign(app, {

@@ -1,30 +1,70 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
+import { ApiRouter } from '../platform/http/api-router.ts';
+import { object } from '../platform/http/fields.ts';
+import { pageSize, pathSegment, queryOneOf, queryText } from '../platform/http/query-fields.ts';
+import { refusals, success } from '../platform/http/responses.ts';
 import { getSaga, listSagas, sagaStates } from '../projections/sagas/saga-queries.ts';
-import { pageBody } from './page-body.ts';
-import { pathParam, readQuery } from './query-params.ts';
+import { consistencyHeaders } from './consistency-wait.ts';
+import { pageBody, pageOf } from './page-body.ts';
 import type { ReadRoutesDependencies } from './read-routes.ts';
 
+const sagaState = sagaStates as [(typeof sagaStates)[number], ...(typeof sagaStates)[number][]];
+
+export const listSagasQuery = object({
+  state: queryOneOf(sagaState),
+  limit: pageSize(),
+  cursor: queryText(800),
+});
+
+export const sagaView = z.strictObject({
+  sagaId: z.string(),
+  orderId: z.string(),
+  state: z.enum(sagaState),
+  step: z.string().nullable().meta({ description: 'the step scheduled last; null before the first' }),
+  steps: z.array(
+    z.strictObject({ name: z.string(), status: z.string(), at: z.string(), detail: z.string().optional() }),
+  ),
+  deadlines: z.array(
+    z.strictObject({ deadlineId: z.string(), name: z.string(), dueAt: z.string(), stepId: z.string().optional() }),
+  ),
+  lastError: z.string().optional(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().optional(),
+});
+
 /** `GET /sagas/:orderId` (with its step timeline) and `GET /sagas?state=&limit=&cursor=` (newest first). */
-export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): Router => {
-  const router = new Router({ prefix: '/sagas' });
+export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiRouter => {
+  const router = new ApiRouter({ prefix: '/sagas', tag: 'sagas' });
   router.use(consistency);
 
-  router.get('/', async (ctx) => {
-    const query = readQuery(ctx.query, (params) => ({
-      state: params.optionalOneOf('state', sagaStates),
-      limit: params.pageSize(),
-      cursor: params.optionalString('cursor', 800),
-    }));
-    ctx.body = pageBody(await listSagas(pool, query));
-  });
+  router.get(
+    '/',
+    {
+      summary: 'Sagas, newest first, optionally in one state',
+      query: listSagasQuery,
+      headers: consistencyHeaders,
+      responses: { 200: success('One page of sagas', pageOf(sagaView)), ...refusals(400) },
+    },
+    async (ctx, { query }) => {
+      ctx.body = pageBody(await listSagas(pool, query));
+    },
+  );
 
-  router.get('/:orderId', async (ctx) => {
-    const orderId = pathParam(ctx.params.orderId, 'orderId');
-    const saga = await getSaga(pool, orderId);
-    if (!saga) throw notFound(`no saga for order ${orderId}`);
-    ctx.body = saga;
-  });
+  router.get(
+    '/:orderId',
+    {
+      summary: "One order's saga with its step timeline and open deadlines",
+      params: object({ orderId: pathSegment() }),
+      headers: consistencyHeaders,
+      responses: { 200: success('The saga', sagaView), ...refusals(400, 404) },
+    },
+    async (ctx, { params }) => {
+      const saga = await getSaga(pool, params.orderId);
+      if (!saga) throw notFound(`no saga for order ${params.orderId}`);
+      ctx.body = saga;
+    },
+  );
 
   return router;
 };

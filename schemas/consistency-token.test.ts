@@ -20,4 +20,14 @@ test('anything else is not a token', () => {
   }
 });
 
+test('a token that names a NUL, a control character or an impossible version is not ours', () => {
+  for (const bad of ['order-1\u0000@1', 'order-\n@1', 'order-1@2147483648', 'order-1@99999999999999999999']) {
+    assert.is(decodeConsistencyToken(Buffer.from(bad).toString('base64url')), undefined, JSON.stringify(bad));
+  }
+  assert.equal(decodeConsistencyToken(encodeConsistencyToken({ streamId: 'order-1', version: 2_147_483_647 })), {
+    streamId: 'order-1',
+    version: 2_147_483_647,
+  });
+});
+
 test.run();

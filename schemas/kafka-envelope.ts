@@ -1,6 +1,6 @@
 import type { IHeaders, Message } from 'kafkajs';
-import type { EventMetadata, RecordedEvent } from '../commands/event-store/event-store.ts';
 import { decodeEvent, encodeEvent } from './avro-codec.ts';
+import type { EventMetadata, RecordedEvent } from './recorded-event.ts';
 
 /**
  * The one place where a stored event becomes a Kafka record and back. Every record carries the

@@ -22,6 +22,8 @@ export interface RunningCommandApi {
   /** Moves the API's clock; every command reads `now` from it. */
   setNow(instant: Date): void;
   errorsLogged: unknown[];
+  /** Events in the store, all streams, whatever other transactions of the database are doing. */
+  countEvents(): Promise<number>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string): Promise<Answer>;
   send(path: string, init: RequestInit): Promise<Answer>;
@@ -80,6 +82,7 @@ export const startCommandApi = async (
     url,
     store,
     errorsLogged,
+    countEvents: async () => Number((await schema.pool.query('SELECT count(*) AS n FROM events')).rows[0].n),
     setNow: (instant) => {
       now = instant;
     },

@@ -1,8 +1,10 @@
 import Koa from 'koa';
-import type { EventStore } from '../event-store/event-store.ts';
+import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../../platform/http/error-middleware.ts';
+import { openApiDocument, openApiRoutes } from '../../platform/http/openapi.ts';
+import { problem } from '../../platform/http/problem.ts';
+import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.ts';
 import { couponsRoutes } from './coupons-routes.ts';
 import { customersRoutes } from './customers-routes.ts';
-import { type ErrorLogger, errorMiddleware, logErrorToStderr } from './error-middleware.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
@@ -22,20 +24,34 @@ export interface CommandApiOptions {
   healthTimeoutMs?: number;
 }
 
+export const commandApiInfo = {
+  title: 'Order backend: command API',
+  version: '1',
+  description:
+    'Commands over HTTP: every request is checked against the schemas below before anything is read or written. Refusals are problem details (RFC 9457).',
+};
+
 /** The command side over HTTP: the error middleware first, then one router per resource. */
 export const createCommandApi = (options: CommandApiOptions): Koa => {
   const { store, isKafkaUp, readApiUrl, logError = logErrorToStderr, healthTimeoutMs } = options;
   const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
   const app = new Koa();
-  app.use(errorMiddleware(logError));
-  for (const router of [
+  app.use(errorMiddleware(logError, storeProblem));
+  const routers = [
     healthRoutes({ store, isKafkaUp, timeoutMs: healthTimeoutMs }),
     inventoryRoutes(deps),
     customersRoutes(deps),
     couponsRoutes(deps),
     ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, '') }),
-  ]) {
+  ];
+  const docs = openApiRoutes(() => openApiDocument(commandApiInfo, routers));
+  for (const router of [...routers, docs]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
 };
+
+const storeProblem = (error: unknown) =>
+  error instanceof WrongExpectedVersionError
+    ? problem(409, 'concurrency_conflict', 'concurrency_conflict: the resource kept changing, retry the request')
+    : undefined;

@@ -1,5 +1,8 @@
 import type { Context } from 'koa';
+import type { z } from 'zod';
 import type { CommandMetadata } from '../../domain/message.ts';
+import type { ResponseSpec } from '../../platform/http/api-router.ts';
+import { success } from '../../platform/http/responses.ts';
 import { encodeConsistencyToken } from '../../schemas/consistency-token.ts';
 import type { CommandOutcome } from '../command-handler.ts';
 import type { EventMetadata, EventStore } from '../event-store/event-store.ts';
@@ -56,6 +59,12 @@ export const answer = (
   ctx.status = status;
   ctx.set(consistencyTokenHeader, encodeConsistencyToken({ streamId, version: outcome.nextExpectedVersion }));
 };
+
+/** How the OpenAPI document describes a command's success: its body plus the consistency token. */
+export const accepted = (description: string, body: z.ZodType): ResponseSpec =>
+  success(description, body, {
+    [consistencyTokenHeader]: 'Stream and version of the last event the command wrote; pass it to the query API',
+  });
 
 /** Data of the event a command produced; the routes' commands always produce one or refuse. */
 export const producedData = <Data>(outcome: CommandOutcome): Data => {

@@ -1,37 +1,52 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import type { CreateCoupon } from '../../domain/coupon/commands.ts';
 import { couponDecider } from '../../domain/coupon/coupon-decider.ts';
 import type { CouponCreated } from '../../domain/coupon/events.ts';
+import { couponCodePattern, maxOrderTotal } from '../../domain/limits.ts';
 import { couponStreamId } from '../../domain/streams.ts';
+import { ApiRouter } from '../../platform/http/api-router.ts';
+import { identifier, integer, object } from '../../platform/http/fields.ts';
+import { refusals } from '../../platform/http/responses.ts';
 import { handleCommand } from '../command-handler.ts';
-import { answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
-import { readJsonBody } from './json-body.ts';
-import { readFields } from './request-fields.ts';
+import { accepted, answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
+
+export const couponCode = identifier(couponCodePattern, 'must be 1-64 of A-Z a-z 0-9 _ -');
+
+export const createCouponBody = object({
+  code: couponCode,
+  amount: integer(1, maxOrderTotal, `must be an integer from 1 to ${maxOrderTotal} (minor units)`),
+});
+
+const couponCreated = object({ code: z.string(), amount: z.int().min(1), status: z.literal('available') });
 
 /** `POST /coupons` creates a coupon worth `amount` minor units (201, 409 if the code exists). */
-export const couponsRoutes = (deps: CommandApiDependencies): Router => {
+export const couponsRoutes = (deps: CommandApiDependencies): ApiRouter => {
   const { store, retries } = deps;
-  const router = new Router({ prefix: '/coupons' });
+  const router = new ApiRouter({ prefix: '/coupons', tag: 'coupons' });
 
-  router.post('/', async (ctx) => {
-    const data = readFields(await readJsonBody(ctx), (fields) => ({
-      code: fields.string('code'),
-      amount: fields.integer('amount'),
-    }));
-    const { metadata, eventMetadata } = commandRequest(ctx, deps);
-    const command: CreateCoupon = { type: 'CreateCoupon', data, metadata };
-    const streamId = couponStreamId(data.code);
-    const outcome = await handleCommand({
-      store,
-      decider: couponDecider,
-      streamId,
-      command,
-      metadata: eventMetadata,
-      retries,
-    });
-    const { code, amount } = producedData<CouponCreated['data']>(outcome);
-    answer(ctx, 201, { code, amount, status: 'available' }, { streamId, outcome });
-  });
+  router.post(
+    '/',
+    {
+      summary: 'Create a coupon worth an amount of minor units',
+      body: createCouponBody,
+      responses: { 201: accepted('The coupon exists and is available', couponCreated), ...refusals(400, 409) },
+    },
+    async (ctx, { body }) => {
+      const { metadata, eventMetadata } = commandRequest(ctx, deps);
+      const command: CreateCoupon = { type: 'CreateCoupon', data: body, metadata };
+      const streamId = couponStreamId(body.code);
+      const outcome = await handleCommand({
+        store,
+        decider: couponDecider,
+        streamId,
+        command,
+        metadata: eventMetadata,
+        retries,
+      });
+      const { code, amount } = producedData<CouponCreated['data']>(outcome);
+      answer(ctx, 201, { code, amount, status: 'available' }, { streamId, outcome });
+    },
+  );
 
   return router;
 };

@@ -1,6 +1,6 @@
-import type Router from '@koa/router';
+import type { ApiRouter } from '../../platform/http/api-router.ts';
+import { healthCheckRoutes } from '../../platform/http/health.ts';
 import type { EventStore } from '../event-store/event-store.ts';
-import { healthCheckRoutes } from './health-check.ts';
 
 export interface HealthDependencies {
   store: EventStore;
@@ -10,5 +10,5 @@ export interface HealthDependencies {
 }
 
 /** `GET /health`: 200 only when the event store and Kafka both answer, else 503 naming what is down. */
-export const healthRoutes = ({ store, isKafkaUp, timeoutMs = 2_000 }: HealthDependencies): Router =>
+export const healthRoutes = ({ store, isKafkaUp, timeoutMs = 2_000 }: HealthDependencies): ApiRouter =>
   healthCheckRoutes({ store: () => store.ping(), kafka: isKafkaUp }, timeoutMs);

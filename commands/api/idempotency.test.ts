@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isDomainError } from '../../domain/errors.ts';
+import { check } from '../../platform/http/validation.ts';
 import {
   canonicalJson,
-  idempotencyKeyOf,
+  idempotencyKeyHeaders,
   nameBasedUuid,
   orderIdForKey,
   placeOrderCommandIdForKey,
@@ -38,17 +38,17 @@ idempotency('the request hash ignores key order and undefined fields, not values
   assert.is(canonicalJson({ b: [1, { d: null, c: 'x' }], a: true }), '{"a":true,"b":[1,{"c":"x","d":null}]}');
 });
 
-idempotency('a usable key passes; an absent one is undefined; a long or non-printable one is a 400', () => {
-  assert.is(idempotencyKeyOf('abc-123'), 'abc-123');
-  assert.is(idempotencyKeyOf(undefined), undefined);
+idempotency('a usable key passes; an absent one is undefined; a long or non-printable one is a field error', () => {
+  const keyOf = (key: string | undefined) =>
+    check(idempotencyKeyHeaders, key === undefined ? {} : { 'Idempotency-Key': key });
+  assert.equal(keyOf('abc-123'), { ok: true, value: { 'Idempotency-Key': 'abc-123' } });
+  assert.equal(keyOf(undefined), { ok: true, value: {} });
   for (const bad of ['x'.repeat(201), 'has space', 'tab\there']) {
-    let refused: unknown;
-    try {
-      idempotencyKeyOf(bad);
-    } catch (error) {
-      refused = error;
-    }
-    assert.ok(isDomainError(refused) && refused.code === 'validation', bad);
+    assert.equal(
+      keyOf(bad),
+      { ok: false, errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 printable ASCII characters' }] },
+      bad,
+    );
   }
 });
 

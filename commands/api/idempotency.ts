@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { validationError } from '../../domain/errors.ts';
+import { z } from 'zod';
+import { object } from '../../platform/http/fields.ts';
 
 /**
  * A client's `Idempotency-Key` decides the order id and the command id, so a repeated request
@@ -10,16 +11,17 @@ const orderNamespace = 'b0c6a1f2-6f4e-4c52-9a57-3d1f0e2a7c11';
 
 export const maxIdempotencyKeyLength = 200;
 
-/** The header's value, checked: printable ASCII, 1..200 characters. */
-export const idempotencyKeyOf = (header: string | undefined): string | undefined => {
-  if (header === undefined || header === '') return undefined;
-  if (header.length > maxIdempotencyKeyLength || !/^[\x21-\x7e]+$/.test(header)) {
-    throw validationError('the Idempotency-Key header is not usable', [
-      { field: 'Idempotency-Key', message: `must be 1 to ${maxIdempotencyKeyLength} printable ASCII characters` },
-    ]);
-  }
-  return header;
-};
+/** The header, when given: printable ASCII, 1..200 characters. */
+export const idempotencyKeyHeaders = object({
+  'Idempotency-Key': z
+    .string()
+    .regex(
+      new RegExp(`^[\\x21-\\x7e]{1,${maxIdempotencyKeyLength}}$`),
+      `must be 1 to ${maxIdempotencyKeyLength} printable ASCII characters`,
+    )
+    .optional()
+    .meta({ description: 'Makes a retry safe: the same key and request give the same order' }),
+});
 
 /** RFC 9562 version-5 UUID: SHA-1 of namespace and name, so the same name always gives the same id. */
 export const nameBasedUuid = (name: string, namespace = orderNamespace): string => {

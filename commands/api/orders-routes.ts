@@ -1,119 +1,182 @@
-import Router from '@koa/router';
+import { z } from 'zod';
 import { ruleBroken } from '../../domain/errors.ts';
+import { maxLineQuantity, maxOrderLines, maxOrderTotal } from '../../domain/limits.ts';
 import type { CancelOrder, PlaceOrder } from '../../domain/order/commands.ts';
 import type { OrderCancelled } from '../../domain/order/events.ts';
 import { orderDecider } from '../../domain/order/order-decider.ts';
-import { assertPlaceOrderWellFormed } from '../../domain/order/validate-place-order.ts';
-import type { PaymentMethod, PaymentPart } from '../../domain/payment-plan/payment-part.ts';
+import { isGatewayMethod, type PaymentPart, paymentMethods } from '../../domain/payment-plan/payment-part.ts';
 import { orderStreamId } from '../../domain/streams.ts';
+import { ApiRouter } from '../../platform/http/api-router.ts';
+import { integer, list, object, oneOf, optionalText, text } from '../../platform/http/fields.ts';
+import { refusals } from '../../platform/http/responses.ts';
 import { handleCommand } from '../command-handler.ts';
-import { answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
-import { idempotencyKeyOf, orderIdForKey, placeOrderCommandIdForKey, requestHash } from './idempotency.ts';
-import { readJsonBody } from './json-body.ts';
-import { paymentAccounts, pricedLines, type RequestedItem } from './order-inputs.ts';
-import { type Fields, readFields } from './request-fields.ts';
+import { accepted, answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
+import { idempotencyKeyHeaders, orderIdForKey, placeOrderCommandIdForKey, requestHash } from './idempotency.ts';
+import { paymentAccounts, pricedLines } from './order-inputs.ts';
 
 export interface OrdersDependencies extends CommandApiDependencies {
   /** Base URL of the query API; an accepted order points there with `Location`. */
   readApiUrl: string;
 }
 
-interface PlaceOrderRequest {
-  customerId: string;
-  items: RequestedItem[];
-  payment: PaymentPart[];
-}
+const orderLine = object({ sku: text(), quantity: integer(1, maxLineQuantity) });
 
-const readPlaceOrderRequest = (body: unknown): PlaceOrderRequest =>
-  readFields(body, (fields) => ({
-    customerId: fields.string('customerId'),
-    items: fields.list('items', (item) => ({ sku: item.string('sku'), quantity: item.integer('quantity') })),
-    payment: fields.list('payment', readPaymentPart),
-  }));
+const paymentPart = object({
+  method: oneOf(paymentMethods),
+  amount: integer(1, maxOrderTotal, `must be an integer from 1 to ${maxOrderTotal} (minor units)`),
+  token: optionalText(200),
+  couponCode: optionalText(),
+}).superRefine((part, ctx) => {
+  if (isGatewayMethod(part.method) && !part.token) {
+    ctx.addIssue({ code: 'custom', path: ['token'], message: `is required for ${part.method}` });
+  }
+  if (part.method === 'coupon' && !part.couponCode) {
+    ctx.addIssue({ code: 'custom', path: ['couponCode'], message: 'is required for coupon' });
+  }
+});
 
-const readPaymentPart = (part: Fields): PaymentPart => {
-  const token = part.optionalString('token', 200);
-  const couponCode = part.optionalString('couponCode');
-  return {
-    method: part.string('method') as PaymentMethod,
-    amount: part.integer('amount'),
-    ...(token === undefined ? {} : { token }),
-    ...(couponCode === undefined ? {} : { couponCode }),
-  };
-};
+/**
+ * The whole shape of an order, checked before any stream is read so a malformed order costs nothing:
+ * 1 to 50 lines of distinct SKUs, quantities 1 to 999, and at most one payment part per method, so a
+ * request cannot make the API fold hundreds of coupon streams. The plan's rules (422) stay in the decider.
+ */
+export const placeOrderBody = object({
+  customerId: text(),
+  items: list(orderLine, 1, maxOrderLines, `must list 1 to ${maxOrderLines} lines`).superRefine((lines, ctx) => {
+    const seen = new Set<string>();
+    lines.forEach((line, index) => {
+      if (seen.has(line.sku))
+        ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: 'appears on another line' });
+      seen.add(line.sku);
+    });
+  }),
+  payment: list(
+    paymentPart,
+    1,
+    paymentMethods.length,
+    'must list at least one payment part',
+    `must list at most ${paymentMethods.length} payment parts, one per method`,
+  ),
+});
+
+export const cancelOrderBody = object({ reason: optionalText(500, { multiline: true }) });
+
+const orderAccepted = object({ orderId: z.string(), status: z.literal('pending') });
+const orderCancelled = object({
+  orderId: z.string(),
+  status: z.literal('cancelled'),
+  previousStatus: z.enum(['pending', 'confirmed']),
+});
+
+/** Keeps only the fields a part of its method carries. */
+const paymentPartOf = (part: z.output<typeof paymentPart>): PaymentPart => ({
+  method: part.method,
+  amount: part.amount,
+  ...(part.token == null ? {} : { token: part.token }),
+  ...(part.couponCode == null ? {} : { couponCode: part.couponCode }),
+});
 
 /**
  * `POST /orders` places an order (202, `Idempotency-Key` makes a retry safe);
  * `POST /orders/:id/cancel` is the customer's cancellation (202).
  */
-export const ordersRoutes = (deps: OrdersDependencies): Router => {
+export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
   const { store, retries, readApiUrl, newId } = deps;
-  const router = new Router({ prefix: '/orders' });
+  const router = new ApiRouter({ prefix: '/orders', tag: 'orders' });
 
-  router.post('/', async (ctx) => {
-    const request = readPlaceOrderRequest(await readJsonBody(ctx));
-    const key = idempotencyKeyOf(ctx.get('Idempotency-Key') || undefined);
-    const orderId = key === undefined ? newId() : orderIdForKey(key);
-    const hash = requestHash(request);
+  router.post(
+    '/',
+    {
+      summary: 'Place an order; payment and stock follow asynchronously',
+      headers: idempotencyKeyHeaders,
+      body: placeOrderBody,
+      responses: {
+        202: {
+          ...accepted('The order is placed and pending', orderAccepted),
+          headers: {
+            ...accepted('', orderAccepted).headers,
+            Location: 'Where the query API shows the order',
+          },
+        },
+        ...refusals(400, 422),
+      },
+    },
+    async (ctx, { headers, body }) => {
+      const request = {
+        customerId: body.customerId,
+        items: body.items.map(({ sku, quantity }) => ({ sku, quantity })),
+        payment: body.payment.map(paymentPartOf),
+      };
+      const key = headers['Idempotency-Key'];
+      const orderId = key === undefined ? newId() : orderIdForKey(key);
+      const hash = requestHash(request);
 
-    // Shape and ranges first (placeholder prices), so a malformed order costs no stream reads.
-    const unpriced = request.items.map((item) => ({ ...item, unitPrice: 0 }));
-    const empty = { pointsBalance: 0, coupons: {} };
-    assertPlaceOrderWellFormed({ ...request, orderId, lines: unpriced, context: empty });
+      const [lines, context] = await Promise.all([
+        pricedLines(store, request.items),
+        paymentAccounts(store, request.customerId, request.payment),
+      ]);
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, {
+        commandId: key === undefined ? undefined : placeOrderCommandIdForKey(key),
+        correlationId: orderId,
+      });
+      const command: PlaceOrder = {
+        type: 'PlaceOrder',
+        data: { orderId, customerId: request.customerId, lines, payment: request.payment, context },
+        metadata,
+      };
+      const streamId = orderStreamId(orderId);
+      const outcome = await handleCommand({
+        store,
+        decider: orderDecider,
+        streamId,
+        command,
+        metadata: { ...eventMetadata, requestHash: hash },
+        retries,
+      });
+      if (outcome.events.some((event) => event.metadata.requestHash !== hash)) {
+        throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
+      }
+      ctx.set('Location', `${readApiUrl}/orders/${orderId}`);
+      answer(ctx, 202, { orderId, status: 'pending' }, { streamId, outcome });
+    },
+  );
 
-    const [lines, context] = await Promise.all([
-      pricedLines(store, request.items),
-      paymentAccounts(store, request.customerId, request.payment),
-    ]);
-    const { metadata, eventMetadata } = commandRequest(ctx, deps, {
-      commandId: key === undefined ? undefined : placeOrderCommandIdForKey(key),
-      correlationId: orderId,
-    });
-    const command: PlaceOrder = {
-      type: 'PlaceOrder',
-      data: { orderId, customerId: request.customerId, lines, payment: request.payment, context },
-      metadata,
-    };
-    const streamId = orderStreamId(orderId);
-    const outcome = await handleCommand({
-      store,
-      decider: orderDecider,
-      streamId,
-      command,
-      metadata: { ...eventMetadata, requestHash: hash },
-      retries,
-    });
-    if (outcome.events.some((event) => event.metadata.requestHash !== hash)) {
-      throw ruleBroken('idempotency_key_reused', 'this Idempotency-Key was used with a different request');
-    }
-    ctx.set('Location', `${readApiUrl}/orders/${orderId}`);
-    answer(ctx, 202, { orderId, status: 'pending' }, { streamId, outcome });
-  });
-
-  router.post('/:id/cancel', async (ctx) => {
-    const orderId = readFields(ctx.params, (params) => params.string('id'));
-    const { reason } = readFields(await readJsonBody(ctx), (fields) => ({
-      reason: fields.optionalString('reason', 500),
-    }));
-    const { metadata, eventMetadata } = commandRequest(ctx, deps, { correlationId: orderId });
-    const command: CancelOrder = {
-      type: 'CancelOrder',
-      data: { orderId, reason: 'customer_request', requestedBy: 'customer' },
-      metadata,
-    };
-    const streamId = orderStreamId(orderId);
-    const outcome = await handleCommand({
-      store,
-      decider: orderDecider,
-      streamId,
-      command,
-      // The customer's own words are kept for people, outside the event's typed data.
-      metadata: { ...eventMetadata, ...(reason === undefined ? {} : { note: reason }) },
-      retries,
-    });
-    const cancelled = producedData<OrderCancelled['data']>(outcome);
-    answer(ctx, 202, { orderId, status: 'cancelled', previousStatus: cancelled.previousStatus }, { streamId, outcome });
-  });
+  router.post(
+    '/:id/cancel',
+    {
+      summary: "The customer's cancellation of a pending order, or a confirmed one within 24 hours",
+      params: object({ id: text() }),
+      body: cancelOrderBody,
+      responses: { 202: accepted('The order is cancelled', orderCancelled), ...refusals(400, 404, 422) },
+    },
+    async (ctx, { params, body }) => {
+      const orderId = params.id;
+      const reason = body.reason ?? undefined;
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, { correlationId: orderId });
+      const command: CancelOrder = {
+        type: 'CancelOrder',
+        data: { orderId, reason: 'customer_request', requestedBy: 'customer' },
+        metadata,
+      };
+      const streamId = orderStreamId(orderId);
+      const outcome = await handleCommand({
+        store,
+        decider: orderDecider,
+        streamId,
+        command,
+        // The customer's own words are kept for people, outside the event's typed data.
+        metadata: { ...eventMetadata, ...(reason === undefined ? {} : { note: reason }) },
+        retries,
+      });
+      const cancelled = producedData<OrderCancelled['data']>(outcome);
+      answer(
+        ctx,
+        202,
+        { orderId, status: 'cancelled', previousStatus: cancelled.previousStatus },
+        { streamId, outcome },
+      );
+    },
+  );
 
   return router;
 };

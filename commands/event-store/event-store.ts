@@ -3,20 +3,12 @@
  * one shared contract suite (`event-store.contract.ts`).
  */
 
+import type { EventMetadata, RecordedEvent } from '../../schemas/recorded-event.ts';
+
+export type { EventMetadata, RecordedEvent };
+
 /** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's last version must be that. */
 export type ExpectedVersion = 'no_stream' | 'any' | number;
-
-export interface EventMetadata {
-  /** The order this event belongs to. */
-  correlationId?: string;
-  /** The command or event that caused it. */
-  causationId?: string;
-  /** The command whose decision produced it; used to answer a repeated command with its earlier outcome. */
-  commandId?: string;
-  /** W3C trace context of the request that produced it. */
-  traceparent?: string;
-  [key: string]: string | undefined;
-}
 
 /** An event to append. `id` is a UUID chosen by the writer: re-sending the same ids writes nothing new. */
 export interface NewEvent {
@@ -24,19 +16,6 @@ export interface NewEvent {
   type: string;
   data: unknown;
   metadata?: EventMetadata;
-}
-
-export interface RecordedEvent {
-  id: string;
-  streamId: string;
-  /** Consecutive from 0 within the stream. */
-  version: number;
-  /** Position in the store's global order; strictly increasing, gaps allowed. */
-  position: bigint;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  recordedAt: Date;
 }
 
 export interface AppendResult {

@@ -1,6 +1,7 @@
 import { assertNever } from '../decider.ts';
 import { conflict, notFound, ruleBroken } from '../errors.ts';
-import { FieldErrors, isIntegerBetween, isNonEmptyString, isNonNegativeInteger } from '../validation.ts';
+import { maxReservationQuantity, maxStockLevel } from '../limits.ts';
+import { FieldErrors, isIntegerBetween, isNonEmptyString } from '../validation.ts';
 import type {
   CommitReservation,
   InventoryCommand,
@@ -13,10 +14,6 @@ import type {
 import type { InventoryEvent } from './events.ts';
 import type { InventoryState, RegisteredInventory } from './state.ts';
 
-export const skuPattern = /^[A-Za-z0-9._-]{1,64}$/;
-export const maxRestockQuantity = 1_000_000;
-export const maxReservationQuantity = 1_000_000;
-
 const levels = (onHand: number, reserved: number) => ({ onHand, available: onHand - reserved });
 
 const registered = (state: InventoryState, sku: string): RegisteredInventory => {
@@ -27,24 +24,19 @@ const registered = (state: InventoryState, sku: string): RegisteredInventory => 
 const assertOrderIdGiven = (orderId: unknown): void =>
   new FieldErrors().check(isNonEmptyString(orderId), 'orderId', 'is required').throwIfAny('orderId is required');
 
+// The fields of RegisterSku and Restock are checked by the command API's request schemas; these keep the rules.
 const registerSku = ({ data }: RegisterSku, state: InventoryState): InventoryEvent[] => {
-  new FieldErrors()
-    .check(typeof data.sku === 'string' && skuPattern.test(data.sku), 'sku', 'must be 1-64 of A-Z a-z 0-9 . _ -')
-    .check(isNonEmptyString(data.name), 'name', 'is required')
-    .check(isNonNegativeInteger(data.unitPrice), 'unitPrice', 'must be an integer >= 0 (minor units)')
-    .check(isNonNegativeInteger(data.initialStock), 'initialStock', 'must be an integer >= 0')
-    .throwIfAny('the SKU is not well formed');
   if (state.status !== 'Empty') throw conflict(`SKU ${data.sku} is already registered`, 'sku_exists');
   const { sku, name, unitPrice, initialStock } = data;
   return [{ type: 'SkuRegistered', data: { sku, name, unitPrice, initialStock, ...levels(initialStock, 0) } }];
 };
 
 const restock = ({ data }: Restock, state: InventoryState): InventoryEvent[] => {
-  new FieldErrors()
-    .check(isIntegerBetween(data.quantity, 1, maxRestockQuantity), 'quantity', `must be 1 to ${maxRestockQuantity}`)
-    .throwIfAny('the restock is not well formed');
   const sku = registered(state, data.sku);
   const onHand = sku.onHand + data.quantity;
+  if (onHand > maxStockLevel) {
+    throw ruleBroken('stock_limit_exceeded', `SKU ${sku.sku} can hold at most ${maxStockLevel} units on hand`);
+  }
   return [{ type: 'StockRestocked', data: { sku: sku.sku, quantity: data.quantity, ...levels(onHand, sku.reserved) } }];
 };
 

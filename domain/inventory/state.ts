@@ -26,5 +26,3 @@ export type InventoryState =
 export type RegisteredInventory = Extract<InventoryState, { status: 'Registered' }>;
 
 export const initialInventoryState = (): InventoryState => ({ status: 'Empty' });
-
-export const availableStock = (state: RegisteredInventory): number => state.onHand - state.reserved;

@@ -21,13 +21,12 @@ import {
 } from './events.ts';
 import { orderTotal } from './order-line.ts';
 import type { OrderState } from './state.ts';
-import { assertPlaceOrderWellFormed } from './validate-place-order.ts';
 
 export const customerCancellationWindowHours = 24;
 
 const placeOrder = (command: PlaceOrder, state: OrderState): OrderPlaced[] => {
   const { data } = command;
-  assertPlaceOrderWellFormed(data);
+  // Lines and payment parts are well formed: the command API's request schema checked their fields and ranges.
   if (state.status !== 'Empty') throw conflict(`order ${data.orderId} already exists`, 'order_exists');
 
   const lines = data.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice }));

@@ -5,8 +5,5 @@ export interface OrderLine {
   unitPrice: number;
 }
 
-export const maxOrderLines = 50;
-export const maxLineQuantity = 999;
-
 export const orderTotal = (lines: readonly OrderLine[]): number =>
   lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);

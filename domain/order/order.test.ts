@@ -58,46 +58,6 @@ place('refuses an order that exists (409)', () => {
   spec.given([placed()]).when(placeOrder()).thenThrows('order_exists');
 });
 
-place('reports every malformed line with its field', () => {
-  const command = placeOrder({
-    lines: [
-      { sku: 'sku-a', quantity: 1, unitPrice: 100 },
-      { sku: 'sku-b', quantity: 0, unitPrice: 100 },
-      { sku: 'sku-a', quantity: 1000, unitPrice: -1 },
-    ],
-  });
-  spec
-    .given([])
-    .when(command)
-    .thenThrows('validation', ['items[1].quantity', 'items[2].quantity', 'items[2].unitPrice', 'items[2].sku']);
-});
-
-place('refuses an order without lines or with more than 50', () => {
-  spec
-    .given([])
-    .when(placeOrder({ lines: [] }))
-    .thenThrows('validation', ['items']);
-  const lines = Array.from({ length: 51 }, (_, index) => ({ sku: `sku-${index}`, quantity: 1, unitPrice: 1 }));
-  spec
-    .given([])
-    .when(placeOrder({ lines, payment: [{ method: 'card', amount: 51, token: 't' }] }))
-    .thenThrows('validation', ['items']);
-});
-
-place('refuses a fractional quantity or price', () => {
-  spec
-    .given([])
-    .when(placeOrder({ lines: [{ sku: 'sku-a', quantity: 1.5, unitPrice: 10.5 }] }))
-    .thenThrows('validation', ['items[0].quantity', 'items[0].unitPrice']);
-});
-
-place('reports malformed payment parts with their field', () => {
-  spec
-    .given([])
-    .when(placeOrder({ payment: [{ method: 'card', amount: 5000 }] }))
-    .thenThrows('validation', ['payment[0].token']);
-});
-
 place('applies the payment plan rules (422)', () => {
   spec
     .given([])
@@ -133,13 +93,6 @@ place('checks points and coupons against the accounts snapshot', () => {
       }),
     )
     .thenThrows('coupon_unknown');
-});
-
-place('refuses a malformed accounts snapshot', () => {
-  spec
-    .given([])
-    .when(placeOrder({ context: { pointsBalance: -1, coupons: {} } }))
-    .thenThrows('validation', ['context.pointsBalance']);
 });
 
 const confirm = suite('ConfirmOrder');

@@ -27,9 +27,6 @@ export const gatewayPartOf = (
 ): (PaymentPart & { method: GatewayMethod; token: string }) | undefined =>
   parts.find((part): part is PaymentPart & { method: GatewayMethod; token: string } => isGatewayMethod(part.method));
 
-export const amountPaidWith = (parts: readonly PaymentPart[], method: PaymentMethod): number =>
-  parts.filter((part) => part.method === method).reduce((sum, part) => sum + part.amount, 0);
-
 /**
  * Keeps only the fields a part of this method carries, so events never hold stray input
  * (a token on a points part, an explicit `undefined`).

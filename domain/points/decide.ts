@@ -1,18 +1,17 @@
 import { assertNever } from '../decider.ts';
 import { ruleBroken } from '../errors.ts';
-import { FieldErrors, isIntegerBetween, isNonEmptyString, isPositiveInteger } from '../validation.ts';
+import { maxPointsBalance } from '../limits.ts';
+import { FieldErrors, isNonEmptyString, isPositiveInteger } from '../validation.ts';
 import type { GrantPoints, PointsCommand, RefundPoints, SpendPoints } from './commands.ts';
 import type { PointsEvent } from './events.ts';
 import type { PointsState } from './state.ts';
 
-export const maxPointsGrant = 10_000_000;
-
+// The fields of GrantPoints are checked by the command API's request schema; the balance's bound is a rule.
 const grantPoints = ({ data }: GrantPoints, state: PointsState): PointsEvent[] => {
-  new FieldErrors()
-    .check(isNonEmptyString(data.customerId), 'customerId', 'is required')
-    .check(isIntegerBetween(data.amount, 1, maxPointsGrant), 'amount', `must be 1 to ${maxPointsGrant}`)
-    .throwIfAny('the grant is not well formed');
   const { customerId, amount } = data;
+  if (state.balance + amount > maxPointsBalance) {
+    throw ruleBroken('points_balance_limit', `a points balance can hold at most ${maxPointsBalance} points`);
+  }
   return [{ type: 'PointsGranted', data: { customerId, amount, balance: state.balance + amount } }];
 };
 

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { maxPointsBalance } from '../limits.ts';
 import { deciderSpec } from '../testing/decider-spec.ts';
 import type { PointsEvent } from './events.ts';
 import { pointsDecider } from './points-decider.ts';
@@ -28,9 +29,15 @@ grant('adds points to the balance', () => {
     .then([granted(50, 150)]);
 });
 
-grant('refuses an amount out of range', () => {
-  spec.given([]).when(grantPoints(0)).thenThrows('validation', ['amount']);
-  spec.given([]).when(grantPoints(10_000_001)).thenThrows('validation', ['amount']);
+grant('refuses a grant past the largest balance (422)', () => {
+  spec
+    .given([granted(maxPointsBalance - 10, maxPointsBalance - 10)])
+    .when(grantPoints(11))
+    .thenThrows('points_balance_limit');
+  spec
+    .given([granted(maxPointsBalance - 10, maxPointsBalance - 10)])
+    .when(grantPoints(10))
+    .then([granted(10, maxPointsBalance)]);
 });
 
 const spend = suite('SpendPoints');

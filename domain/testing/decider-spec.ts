@@ -1,14 +1,6 @@
 import * as assert from 'uvu/assert';
 import type { Decider } from '../decider.ts';
 import { isDomainError } from '../errors.ts';
-import type { CommandMetadata } from '../message.ts';
-
-/** Metadata for a command in a spec; `now` defaults to a fixed instant so specs stay deterministic. */
-export const testMetadata = (overrides: Partial<CommandMetadata> = {}): CommandMetadata => ({
-  commandId: 'command-1',
-  now: '2025-01-01T10:00:00.000Z',
-  ...overrides,
-});
 
 export interface DeciderThen<Event> {
   /** The command is accepted and emits exactly these events (`[]` for a no-op). */

@@ -32,6 +32,26 @@ const badCursor = () =>
     { field: 'cursor', message: 'must be a nextCursor from an earlier page' },
   ]);
 
+/** A real UTC instant PostgreSQL can compare (month 13 or year 0 would fail the query, not the request). */
+const isCursorTimestamp = (at: string): boolean => {
+  const parts = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}Z$/.exec(at);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+  return (
+    year! >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
+};
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const isPrintable = (text: string) => !/[\u0000-\u001f\u007f]|[\uD800-\uDFFF]/.test(text);
+
 /** Throws a validation error (400) for anything that is not a cursor this API issued. */
 export const decodeKeysetCursor = (cursor: string): KeysetPosition => {
   if (!/^[A-Za-z0-9_-]{1,800}$/.test(cursor)) throw badCursor();
@@ -43,7 +63,7 @@ export const decodeKeysetCursor = (cursor: string): KeysetPosition => {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw badCursor();
   const [at, id] = parsed as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at)) {
+  if (typeof at !== 'string' || typeof id !== 'string' || !isCursorTimestamp(at) || !isPrintable(id)) {
     throw badCursor();
   }
   return { at, id };

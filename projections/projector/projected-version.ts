@@ -37,6 +37,3 @@ export const projectedVersion = async (db: Queryable, streamId: string): Promise
   const reader = readerOf(streamId);
   return reader ? reader.read(db, reader.id) : undefined;
 };
-
-/** The name the brief uses for it. */
-export const readModelVersion = projectedVersion;

@@ -1,7 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { type DomainError, type ErrorCode, isDomainError } from '../../domain/errors.ts';
-import { unavailableDependencyOf } from '../../platform/unavailable.ts';
-import { WrongExpectedVersionError } from '../event-store/event-store.ts';
+import { unavailableDependencyOf } from '../unavailable.ts';
 import { type Problem, problem, RequestRefused } from './problem.ts';
 
 /** Seconds a client is told to wait when a dependency is away: a restart of one takes a few. */
@@ -16,6 +15,9 @@ const statusOfCode: Record<ErrorCode, number> = {
 
 export type ErrorLogger = (message: string, error: unknown) => void;
 
+/** The answer an API gives to an error of its own adapters (e.g. the store's version conflict); undefined for others. */
+export type ProblemOf = (error: unknown) => Problem | undefined;
+
 /** The APIs' default logger: one JSON line on stderr, with the stack. */
 export const logErrorToStderr: ErrorLogger = (message, error) => {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -28,13 +30,13 @@ export const logErrorToStderr: ErrorLogger = (message, error) => {
  * logged and answered with a bare 500 that leaks no internals.
  */
 export const errorMiddleware =
-  (log: ErrorLogger): Middleware =>
+  (log: ErrorLogger, own: ProblemOf = () => undefined): Middleware =>
   async (ctx, next) => {
     try {
       await next();
       if (ctx.status >= 400 && ctx.body == null) send(ctx, unansweredProblem(ctx.status));
     } catch (error) {
-      const answer = problemOf(error);
+      const answer = own(error) ?? problemOf(error);
       if (answer.status === 503) ctx.set('Retry-After', String(retryAfterSeconds));
       else if (answer.status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
       if (answer.status === 413) ctx.set('Connection', 'close');
@@ -52,9 +54,6 @@ const send = (ctx: Context, answer: Problem) => {
 const problemOf = (error: unknown): Problem => {
   if (isDomainError(error)) return domainProblem(error);
   if (error instanceof RequestRefused) return problem(error.status, error.rule, error.message);
-  if (error instanceof WrongExpectedVersionError) {
-    return problem(409, 'concurrency_conflict', 'concurrency_conflict: the resource kept changing, retry the request');
-  }
   // Koa/http-errors mark client errors as safe to show (`expose`), e.g. a malformed URL.
   const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {

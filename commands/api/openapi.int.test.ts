@@ -1,0 +1,114 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { OpenApiDocument } from '../../platform/http/openapi.ts';
+import { openApiConformance } from '../../platform/http/testing/openapi-conformance.ts';
+import { uniqueName } from '../../test/support/names.ts';
+import { type Answer, type RunningCommandApi, startCommandApi } from './command-api-harness.ts';
+
+const context = { api: undefined as unknown as RunningCommandApi };
+const openapi = suite('command API: OpenAPI document against real answers', context);
+openapi.before(async (ctx) => {
+  ctx.api = await startCommandApi();
+});
+openapi.after(async (ctx) => {
+  await ctx.api.close();
+});
+
+openapi('GET /openapi.json is OpenAPI 3.1; /docs serves a page that loads it', async ({ api }) => {
+  const answer = await api.get('/openapi.json');
+  assert.is(answer.status, 200);
+  assert.is(answer.body.openapi, '3.1.0');
+  assert.ok(answer.body.paths['/orders']?.post?.requestBody, 'the place-order body is documented');
+  const page = await api.get('/docs');
+  assert.is(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', 'text/html');
+  assert.match(page.body, '/docs/api-docs.js');
+  const script = await api.get('/docs/api-docs.js');
+  assert.is(script.status, 200);
+  assert.match(script.body, '/openapi.json');
+});
+
+openapi('every route answers as the document says, success and refusals alike', async ({ api }) => {
+  const document = (await api.get('/openapi.json')).body as OpenApiDocument;
+  const conformance = openApiConformance(document);
+  const sku = uniqueName('sku');
+  const code = uniqueName('CODE');
+  const customerId = uniqueName('customer');
+  const seen: [method: string, path: string, answer: Answer][] = [];
+  const check = async (method: string, path: string, answer: Promise<Answer>) => {
+    seen.push([method, path, await answer]);
+    return answer;
+  };
+
+  await check('get', '/health', api.get('/health'));
+  await check('post', '/inventory', api.post('/inventory', { sku, name: 'Mug', unitPrice: 1_000, initialStock: 5 }));
+  await check('post', '/inventory', api.post('/inventory', { sku, name: 'Mug', unitPrice: 1_000, initialStock: 5 }));
+  await check('post', '/inventory', api.post('/inventory', { sku: 'no spaces', unitPrice: 'x' }));
+  await check('post', '/inventory/{sku}/restock', api.post(`/inventory/${sku}/restock`, { quantity: 3 }));
+  await check(
+    'post',
+    '/inventory/{sku}/restock',
+    api.post(`/inventory/${uniqueName('none')}/restock`, { quantity: 3 }),
+  );
+  await check('post', '/customers/{id}/points', api.post(`/customers/${customerId}/points`, { amount: 500 }));
+  await check('post', '/customers/{id}/points', api.post(`/customers/${customerId}/points`, {}));
+  await check('post', '/coupons', api.post('/coupons', { code, amount: 200 }));
+  await check('post', '/coupons', api.post('/coupons', { code, amount: 200 }));
+  const placed = await check(
+    'post',
+    '/orders',
+    api.post('/orders', {
+      customerId,
+      items: [{ sku, quantity: 1 }],
+      payment: [
+        { method: 'card', amount: 500, token: 'tok_ok' },
+        { method: 'points', amount: 300 },
+        { method: 'coupon', amount: 200, couponCode: code },
+      ],
+    }),
+  );
+  assert.is(placed.status, 202);
+  await check('post', '/orders', api.post('/orders', { customerId, items: [{ sku, quantity: 1 }], payment: [] }));
+  await check(
+    'post',
+    '/orders',
+    api.post('/orders', {
+      customerId,
+      items: [{ sku, quantity: 1 }],
+      payment: [{ method: 'card', amount: 1, token: 't' }],
+    }),
+  );
+  const { orderId } = placed.body;
+  await check('post', '/orders/{id}/cancel', api.post(`/orders/${orderId}/cancel`, { reason: 'changed my mind' }));
+  await check('post', '/orders/{id}/cancel', api.post(`/orders/${orderId}/cancel`));
+  await check('post', '/orders/{id}/cancel', api.post(`/orders/${uniqueName('none')}/cancel`));
+  await check('get', '/openapi.json', api.get('/openapi.json'));
+  await check('get', '/docs', api.get('/docs'));
+  await check('get', '/docs/api-docs.js', api.get('/docs/api-docs.js'));
+  await check('get', '/docs/api-docs.css', api.get('/docs/api-docs.css'));
+
+  const statuses = new Set<string>();
+  for (const [method, path, answer] of seen) {
+    statuses.add(`${method} ${path} ${answer.status}`);
+    if (path === '/openapi.json' || path.startsWith('/docs')) continue;
+    conformance.check(method, path, answer);
+  }
+  for (const expected of [
+    'post /inventory 201',
+    'post /inventory 409',
+    'post /inventory 400',
+    'post /inventory/{sku}/restock 202',
+    'post /inventory/{sku}/restock 404',
+    'post /orders 202',
+    'post /orders 400',
+    'post /orders 422',
+    'post /orders/{id}/cancel 202',
+    'post /orders/{id}/cancel 422',
+    'post /orders/{id}/cancel 404',
+  ]) {
+    assert.ok(statuses.has(expected), `exercised ${expected}`);
+  }
+  assert.equal(conformance.uncovered(), []);
+});
+
+openapi.run();
