@@ -6,12 +6,20 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { services } from '../../deploy/services.ts';
 import { Supervisor } from '../../deploy/supervisor.ts';
 import { freePort, type PrivateStack } from './private-stack.ts';
 import { waitFor } from './wait.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
+
+/** The services `npm start` runs (deploy/services.ts), by the names its supervisor gives them. */
+const services = [
+  { name: 'command-api', entry: 'commands/main.ts' },
+  { name: 'relay', entry: 'commands/relay/main.ts' },
+  { name: 'saga', entry: 'projections/saga/main.ts' },
+  { name: 'projectors', entry: 'projections/main.ts' },
+  { name: 'read-api', entry: 'read-api/main.ts' },
+];
 
 export interface RunningSystem {
   commandApiUrl: string;
