@@ -5,10 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { loadConfig } from '../deploy/config.ts';
+import { startLogging } from '../platform/logger.ts';
 import { createCommandApi } from './api/command-api.ts';
 import { createEventStore } from './event-store/create-event-store.ts';
 import { kafkaProbe } from './kafka-probe.ts';
 
+const logger = startLogging('command-api');
 const config = loadConfig();
 const store = createEventStore(config.eventStoreUrl, {
   name: 'command-api',
@@ -28,18 +30,18 @@ const app = createCommandApi({
 
 const server = createServer(app.callback());
 server.on('error', (error) => {
-  console.error(`command API cannot listen on ${config.host}:${config.commandApiPort}: ${error.message}`);
+  logger.fatal({ host: config.host, port: config.commandApiPort, error: error.message }, 'command API cannot listen');
   process.exit(1);
 });
 server.listen(config.commandApiPort, config.host, () => {
-  console.log(`command API listening on http://${config.host}:${config.commandApiPort}`);
+  logger.info({ url: `http://${config.host}:${config.commandApiPort}` }, 'command API listening');
 });
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`command API stopping (${signal})`);
+  logger.info({ signal }, 'command API stopping');
   // Requests in flight get a grace period to finish; then their connections are cut.
   setTimeout(() => server.closeAllConnections(), 10_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));

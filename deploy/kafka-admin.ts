@@ -1,4 +1,5 @@
 import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { logCreator } from './kafka-client.ts';
 
 export interface KafkaAdminOptions {
   clientId?: string;
@@ -19,6 +20,7 @@ export const withKafkaAdmin = async <T>(
     clientId,
     brokers,
     logLevel: quiet ? logLevel.NOTHING : logLevel.WARN,
+    logCreator,
     ...(connectionTimeoutMs === undefined ? {} : { connectionTimeout: connectionTimeoutMs }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeout: requestTimeoutMs }),
     ...(retries === undefined ? {} : { retry: { retries } }),

@@ -1,13 +1,13 @@
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { logger } from '../platform/logger.ts';
 
-/** kafkajs logs every retry at INFO; keep warnings and errors, as one JSON line each on stderr. */
-const logCreator =
+/** kafkajs logs every retry at INFO; keep warnings and errors, through the process's logger. */
+export const logCreator =
   () =>
   ({ namespace, level, log }: LogEntry) => {
     if (level > logLevel.WARN) return;
-    const { message, ...rest } = log;
-    const name = level === logLevel.ERROR ? 'error' : 'warn';
-    process.stderr.write(`${JSON.stringify({ level: name, namespace, message, ...rest })}\n`);
+    const { message, timestamp: _, logger: __, ...rest } = log;
+    logger()[level === logLevel.ERROR ? 'error' : 'warn']({ kafka: namespace, ...rest }, message);
   };
 
 export const createKafka = (brokers: string[], clientId: string): Kafka =>

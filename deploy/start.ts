@@ -5,11 +5,13 @@
  * (`npm run stack:down` stops it).
  */
 import { spawn } from 'node:child_process';
+import { prettyLine, prettyLogs, startLogging } from '../platform/logger.ts';
 import { entryArguments, sourceRoot } from './entry-arguments.ts';
 import { services } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 
 const root = sourceRoot;
+const logger = startLogging('supervisor');
 
 const runStackUp = () =>
   new Promise<void>((resolve, reject) => {
@@ -23,14 +25,18 @@ const runStackUp = () =>
 try {
   await runStackUp();
 } catch (error) {
-  console.error((error as Error).message);
+  logger.fatal((error as Error).message);
   process.exit(1);
 }
 
+// The services log JSON lines (their output is a pipe); on a terminal they are shown the readable way.
+const readable = prettyLogs() ? prettyLine() : (line: string) => line;
 const supervisor = new Supervisor({
-  log: (message) => console.log(`${'supervisor'.padEnd(12)} | ${message}`),
+  log: (message) => logger.info(message),
   output: (name, line, stream) =>
-    (stream === 'stdout' ? process.stdout : process.stderr).write(`${name.padEnd(12)} | ${line}\n`),
+    (stream === 'stdout' ? process.stdout : process.stderr).write(
+      prettyLogs() || !line.startsWith('{') ? `${name.padEnd(12)} | ${readable(line)}\n` : `${line}\n`,
+    ),
 });
 
 for (const service of services) {
@@ -40,11 +46,11 @@ for (const service of services) {
     args: entryArguments(service.entry),
     cwd: root,
   });
-  if (service.url) console.log(`${service.name.padEnd(12)} | ${service.url(process.env)}`);
+  if (service.url) logger.info({ url: service.url(process.env) }, `${service.name} at ${service.url(process.env)}`);
 }
 
 const stop = async (reason: string) => {
-  console.log(`stopping services (${reason})`);
+  logger.info({ reason }, 'stopping services');
   await supervisor.stop();
   process.exit(0);
 };

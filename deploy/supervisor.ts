@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { logger } from '../platform/logger.ts';
 
 export interface SupervisedProcess {
   name: string;
@@ -55,7 +56,7 @@ export class Supervisor {
 
   constructor(options: SupervisorOptions = {}) {
     this.policy = options.policy ?? defaultRestartPolicy;
-    this.log = options.log ?? ((message) => console.log(message));
+    this.log = options.log ?? ((message) => logger().info(message));
     this.output = options.output ?? (() => undefined);
     this.stopGraceMs = options.stopGraceMs ?? 10_000;
   }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type HealthProbes, healthReport } from './health.ts';
+import { log as defaultLog } from './logger.ts';
 
 export interface MetricsServerOptions {
   /** The process (`relay`, `saga`, `projectors`, ...), in log lines. */
@@ -22,15 +23,13 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-const stdoutLog = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
 /**
  * The small HTTP server of a worker process (relay, saga, projectors, notifier): `GET /health` like the APIs'
  * (200 or 503 naming the part that is down), plus whatever routes are added. A port it cannot take is
  * logged, not fatal: the worker's work matters more than its window.
  */
 export const startMetricsServer = async (options: MetricsServerOptions): Promise<MetricsServer> => {
-  const { service, host, probes, details, routes = {}, healthTimeoutMs = 2_000, log = stdoutLog } = options;
+  const { service, host, probes, details, routes = {}, healthTimeoutMs = 2_000, log = defaultLog } = options;
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     try {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { log as defaultLog } from './logger.ts';
 
 export interface PoolSettings {
   connectionString: string;
@@ -17,8 +18,6 @@ export interface PoolSettings {
 export const defaultConnectTimeoutMs = 5_000;
 export const defaultStatementTimeoutMs = 30_000;
 
-const stderrLog = (line: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(line)}\n`);
-
 /**
  * The one way processes open PostgreSQL pools. A server restart ends every connection with an `error` event
  * (57P01 "terminating connection due to administrator command"); pg re-emits it on the pool for idle clients
@@ -34,7 +33,7 @@ export const createPool = ({
   connectTimeoutMs = defaultConnectTimeoutMs,
   statementTimeoutMs = defaultStatementTimeoutMs,
   extra = {},
-  log = stderrLog,
+  log = defaultLog,
 }: PoolSettings): pg.Pool => {
   const pool = new pg.Pool({
     connectionString,

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { log as defaultLog } from './logger.ts';
 
 export interface RedisSettings {
   url: string;
@@ -9,15 +10,13 @@ export interface RedisSettings {
   log?: (line: Record<string, unknown>) => void;
 }
 
-const stderrLog = (line: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(line)}\n`);
-
 /**
  * The one way processes open Redis. ioredis reconnects by itself (every 50 ms more, up to 2 s apart) and
  * resubscribes; what is set here is that a command does not wait through more than a couple of reconnect
  * attempts (it fails, and the caller retries or answers 503), that a lost connection is one log line per
  * outage instead of ioredis' "Unhandled error event" per attempt, and that its return is logged too.
  */
-export const createRedis = ({ url, name, extra = {}, log = stderrLog }: RedisSettings): Redis => {
+export const createRedis = ({ url, name, extra = {}, log = defaultLog }: RedisSettings): Redis => {
   const redis = new Redis(url, {
     connectionName: name,
     connectTimeout: 5_000,

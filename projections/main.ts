@@ -7,17 +7,18 @@ import { kafkaProbe } from '../commands/kafka-probe.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { migrate } from '../deploy/migrate.ts';
 import { ensureEventTopics } from '../deploy/topics.ts';
+import { log, startLogging } from '../platform/logger.ts';
 import { startMetricsServer } from '../platform/metrics-server.ts';
 import { createPool, pingPool } from '../platform/postgres.ts';
 import { createRedis, pingRedis } from '../platform/redis.ts';
 import { dashboardHealer } from './dashboard/dashboard-heal.ts';
 import { dashboardKeys } from './dashboard/dashboard-keys.ts';
 import { DashboardProjector, defaultDashboardTtls } from './dashboard/dashboard-projector.ts';
-import { jsonLineLog } from './kafka/json-line-log.ts';
 import { retryStartup } from './projector/retry-startup.ts';
 import { TransactionalProjector } from './projector/transactional-projector.ts';
 import { postgresReadModels, type ReadModelName, readModelNames } from './read-models.ts';
 
+startLogging('projectors');
 const config = loadConfig();
 const selected = (process.env.PROJECTORS || readModelNames.join(','))
   .split(',')
@@ -47,9 +48,9 @@ const metrics = await startMetricsServer({
 });
 const changesChannel = dashboardKeys(config.redisKeyPrefix).changes;
 
-await retryStartup('migrating', () => migrate(pool), { log: jsonLineLog });
+await retryStartup('migrating', () => migrate(pool), { log: log });
 await retryStartup('creating the event topics', () => ensureEventTopics(config.kafkaBrokers, config.topicPrefix), {
-  log: jsonLineLog,
+  log: log,
 });
 
 /** Wakes read-your-writes waits and dashboards; fire and forget, so Redis trouble never stalls PostgreSQL. */
@@ -81,7 +82,7 @@ const projectors: { name: string; start(): Promise<void>; stop(): Promise<void> 
             db: pool,
             keyPrefix: config.redisKeyPrefix,
             ttls: defaultDashboardTtls,
-            log: jsonLineLog,
+            log: log,
           });
           redis.on('ready', () => healer.suspect());
           const projector = new DashboardProjector({
@@ -100,19 +101,19 @@ const projectors: { name: string; start(): Promise<void>; stop(): Promise<void> 
 let stopping: Promise<void> | undefined;
 const stopAll = (signal: string) => {
   stopping ??= (async () => {
-    jsonLineLog({ level: 'info', msg: 'projectors stopping', signal });
+    log({ level: 'info', msg: 'projectors stopping', signal });
     await Promise.allSettled(projectors.map((projector) => projector.stop()));
     await pool.end();
     await redis.quit().catch(() => undefined);
     await Promise.allSettled([probe.close(), metrics.close()]);
-    jsonLineLog({ level: 'info', msg: 'projectors stopped' });
+    log({ level: 'info', msg: 'projectors stopped' });
   })();
   return stopping;
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(signal));
 
 await Promise.all(projectors.map((projector) => projector.start()));
-jsonLineLog({
+log({
   level: 'info',
   msg: 'projectors started',
   projectors: projectors.map((projector) => projector.name),

@@ -5,11 +5,13 @@
  */
 import { createServer } from 'node:http';
 import { loadConfig } from '../deploy/config.ts';
+import { startLogging } from '../platform/logger.ts';
 import { createPool } from '../platform/postgres.ts';
 import { createRedis } from '../platform/redis.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
 import { createReadApi } from './read-api.ts';
 
+const logger = startLogging('read-api');
 const config = loadConfig();
 const pool = createPool({
   connectionString: config.databaseUrl,
@@ -40,18 +42,18 @@ const api = createReadApi({
 
 const server = createServer(api.callback());
 server.on('error', (error) => {
-  console.error(`query API cannot listen on ${config.host}:${config.readApiPort}: ${error.message}`);
+  logger.fatal({ host: config.host, port: config.readApiPort, error: error.message }, 'query API cannot listen');
   process.exit(1);
 });
 server.listen(config.readApiPort, config.host, () => {
-  console.log(`query API listening on http://${config.host}:${config.readApiPort}`);
+  logger.info({ url: `http://${config.host}:${config.readApiPort}` }, 'query API listening');
 });
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`query API stopping (${signal})`);
+  logger.info({ signal }, 'query API stopping');
   // Event streams never end on their own: end them first, so closing the server does not wait for them.
   await api.close();
   setTimeout(() => server.closeAllConnections(), 10_000).unref();

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import type pg from 'pg';
-import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../platform/http/error-middleware.ts';
+import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../platform/http/openapi.ts';
 import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
 import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
@@ -47,7 +47,7 @@ export const readApiInfo = {
 
 /** The query side over HTTP: the error middleware first, then one router per resource. */
 export const createReadApi = (options: ReadApiOptions): ReadApi => {
-  const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logErrorToStderr } = options;
+  const { pool, redis, redisPrefix, lag, consistencyWaitMs = 2_000, logError = logUnexpectedError } = options;
   const changes = lazyChangeFeed(() => options.subscriber ?? quietDuplicate(redis), changesChannel(redisPrefix));
   const events = dashboardEvents({ ...options.events, changes });
   const consistency = consistencyWait({

@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import { type ErrorLogger, errorMiddleware, logErrorToStderr } from '../../platform/http/error-middleware.ts';
+import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../../platform/http/openapi.ts';
 import { problem } from '../../platform/http/problem.ts';
 import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.ts';
@@ -33,7 +33,7 @@ export const commandApiInfo = {
 
 /** The command side over HTTP: the error middleware first, then one router per resource. */
 export const createCommandApi = (options: CommandApiOptions): Koa => {
-  const { store, isKafkaUp, readApiUrl, logError = logErrorToStderr, healthTimeoutMs } = options;
+  const { store, isKafkaUp, readApiUrl, logError = logUnexpectedError, healthTimeoutMs } = options;
   const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
   const app = new Koa();
   app.use(errorMiddleware(logError, storeProblem));

@@ -4,6 +4,7 @@ import { loadConfig } from '../../deploy/config.ts';
 import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
 import { ensureEventTopics, ensureTopics } from '../../deploy/topics.ts';
 import { loopHealth } from '../../platform/health.ts';
+import { log, startLogging } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
 import { createEventStore } from '../event-store/create-event-store.ts';
@@ -13,6 +14,7 @@ import { RelayCheckpoint } from './relay-checkpoint.ts';
 import { relayLag } from './relay-lag.ts';
 import { RelayLeadership } from './relay-leadership.ts';
 
+startLogging('relay');
 const config = loadConfig();
 const name = config.relayName;
 const poolSettings = {
@@ -58,9 +60,7 @@ const relay = new Relay({
   batchSize: config.relayBatchSize,
   health,
 });
-process.stdout.write(
-  `${JSON.stringify({ level: 'info', msg: 'relay started', name, brokers: config.kafkaBrokers })}\n`,
-);
+log({ level: 'info', msg: 'relay started', name, brokers: config.kafkaBrokers });
 try {
   await relay.run(stop.signal);
 } finally {

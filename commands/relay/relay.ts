@@ -1,5 +1,6 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { LoopHealth } from '../../platform/health.ts';
+import { log } from '../../platform/logger.ts';
 import { topicFor } from '../../schemas/event-catalog.ts';
 import { deadLetterHeaders, headerNames, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
@@ -41,7 +42,7 @@ export class Relay {
     this.topicPrefix = options.topicPrefix ?? '';
     this.batchSize = options.batchSize ?? 1000;
     this.idleDelayMs = options.idleDelayMs ?? 10;
-    this.log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+    this.log = options.log ?? log;
   }
 
   /** Publishes the next batch and moves the checkpoint; returns how many events it published. */

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { type DomainError, type ErrorCode, isDomainError } from '../../domain/errors.ts';
+import { logger } from '../logger.ts';
 import { unavailableDependencyOf } from '../unavailable.ts';
 import { type Problem, problem, RequestRefused } from './problem.ts';
 
@@ -18,10 +19,9 @@ export type ErrorLogger = (message: string, error: unknown) => void;
 /** The answer an API gives to an error of its own adapters (e.g. the store's version conflict); undefined for others. */
 export type ProblemOf = (error: unknown) => Problem | undefined;
 
-/** The APIs' default logger: one JSON line on stderr, with the stack. */
-export const logErrorToStderr: ErrorLogger = (message, error) => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, error: detail })}\n`);
+/** The APIs' default logger: one error line through the process's logger, with the stack. */
+export const logUnexpectedError: ErrorLogger = (message, error) => {
+  logger().error({ err: error }, message);
 };
 
 /**

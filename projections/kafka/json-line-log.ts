@@ -1,4 +1,4 @@
-/** The default log of the consumers, projectors and saga runtime: one JSON object per line on stdout. */
-export const jsonLineLog = (line: Record<string, unknown>): void => {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-};
+import { log } from '../../platform/logger.ts';
+
+/** The default log of the consumers, projectors and saga runtime: the process's pino logger (platform/logger.ts). */
+export const jsonLineLog = log;

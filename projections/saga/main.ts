@@ -8,12 +8,12 @@ import { kafkaProbe } from '../../commands/kafka-probe.ts';
 import { createPaymentService } from '../../commands/payment/payment-service.ts';
 import { configuredPaymentGateway } from '../../commands/payment-gateway/configured-gateway.ts';
 import { loadConfig } from '../../deploy/config.ts';
+import { log, startLogging } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
 import { SagaRuntime, sagaOptionsOf } from './saga-runner.ts';
 
-const log = (line: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`);
+startLogging('saga');
 
 const config = loadConfig();
 const clock = () => new Date();

@@ -5,6 +5,7 @@ import type { Config } from '../../deploy/config.ts';
 import { ensureTopics, eventTopicConfig, eventTopics } from '../../deploy/topics.ts';
 import type { DomainEvent } from '../../domain/domain-event.ts';
 import { isNonEmptyString, isRecord } from '../../domain/validation.ts';
+import { log } from '../../platform/logger.ts';
 import { topicForAggregate } from '../../schemas/event-catalog.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import { deadLetterTopic } from '../kafka/dead-letter.ts';
@@ -19,7 +20,7 @@ import { createStepDispatcher } from './step-dispatcher.ts';
 
 type Log = (line: Record<string, unknown>) => void;
 
-const jsonLines: Log = (line) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`);
+const jsonLines: Log = log;
 
 /** The saga's timing and retry policy from the process settings. */
 export const sagaOptionsOf = (
