@@ -60,8 +60,8 @@ test('LOG_LEVEL filters', () => {
 });
 
 test('readable on a terminal, JSON when piped, either forced by LOG_FORMAT', () => {
-  const tty = { isTTY: true } as NodeJS.WriteStream;
-  const pipe = { isTTY: false } as NodeJS.WriteStream;
+  const tty = { isTTY: true };
+  const pipe = { isTTY: false };
   assert.is(prettyLogs({}, tty), true);
   assert.is(prettyLogs({}, pipe), false);
   assert.is(prettyLogs({ LOG_FORMAT: 'json' }, tty), false);

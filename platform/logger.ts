@@ -17,8 +17,10 @@ const prettyOptions = {
 } as const;
 
 /** `LOG_FORMAT=pretty|json`; by default pretty on a terminal, JSON lines when piped (to a file, a collector, `npm start`). */
-export const prettyLogs = (env: NodeJS.ProcessEnv = process.env, stream = process.stdout): boolean =>
-  env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && stream.isTTY === true);
+export const prettyLogs = (
+  env: NodeJS.ProcessEnv = process.env,
+  stream: { isTTY?: boolean } = process.stdout,
+): boolean => env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && stream.isTTY === true);
 
 /** The trace a line was written in (the active OpenTelemetry span); nothing when tracing is off. */
 const traceFields = (): Record<string, string> => {
