@@ -11,8 +11,12 @@ import { Supervisor } from './supervisor.ts';
 const test = suite('supervisor');
 
 const node = (name: string, script: string) => ({ name, command: process.execPath, args: ['-e', script] });
-/** Prints its pid, then stays up until a signal; SIGTERM ends it with 0 as the services do. */
-const service = `console.log('up ' + process.pid); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`;
+/**
+ * Stays up until a signal; SIGTERM ends it with 0 as the services do. The handler is in place before the pid is
+ * printed: a test that signals on seeing the line must never beat it (under load it did, and SIGTERM's default
+ * action made the exit look unexpected).
+ */
+const service = `process.on('SIGTERM', () => process.exit(0)); console.log('up ' + process.pid); setInterval(() => {}, 1000);`;
 
 const supervisorWithLog = () => {
   const lines: string[] = [];
