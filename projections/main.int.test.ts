@@ -57,9 +57,10 @@ test('projects into PostgreSQL and Redis, reports lag, and stops cleanly on SIGT
       }),
     ]);
     await waitFor(() => getOrder(db.pool, 'm1'), { what: 'the order row', timeoutMs: 30_000 });
+    // Five consumer groups join at once; on a 2-core machine busy with other tests the last can take a while.
     await waitFor(async () => (await readDashboardCounters(redis, redisKeyPrefix)).ordersByStatus.pending === 1, {
       what: 'the dashboard counter',
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
     });
     const lags = await withKafkaAdmin(config.kafkaBrokers, (admin) =>
       projectionLag({ admin, pool: db.pool, redis, redisKeyPrefix, topicPrefix }),
