@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Queryable } from '../projector/projection.ts';
+import type pg from 'pg';
 import { dashboardKeys, minuteOf } from './dashboard-keys.ts';
 import type { DashboardTtls } from './dashboard-scripts.ts';
 
@@ -9,7 +9,7 @@ export const dashboardSeededKey = (prefix: string): string => `${prefix}dashboar
 export interface DashboardHealOptions {
   redis: Redis;
   /** Where the PostgreSQL read models live. */
-  db: Queryable;
+  db: pg.Pool;
   keyPrefix: string;
   ttls: DashboardTtls;
   log: (line: Record<string, unknown>) => void;
@@ -57,28 +57,36 @@ export const healIfEmpty = async ({ redis, db, keyPrefix, ttls, log }: Dashboard
   if ((await redis.exists(seeded)) === 1) return false;
   const started = Date.now();
   const keys = dashboardKeys(keyPrefix);
-  const [ordersByStatus, sagasByState, perMinute, sold, recentOrders, recentSagas] = await Promise.all([
-    db.query<{ status: string; count: string }>('SELECT status, count(*) AS count FROM read_orders GROUP BY status'),
-    db.query<{ state: string; count: string }>('SELECT state, count(*) AS count FROM read_sagas GROUP BY state'),
-    db.query<{ created_at: Date; count: string }>(
-      `SELECT date_trunc('minute', created_at) AS created_at, count(*) AS count FROM read_orders
+  const [ordersByStatus, sagasByState, perMinute, sold, recentOrders, recentSagas] = await inOneSnapshot(
+    db,
+    (client) =>
+      [
+        client.query<{ status: string; count: string }>(
+          'SELECT status, count(*) AS count FROM read_orders GROUP BY status',
+        ),
+        client.query<{ state: string; count: string }>(
+          'SELECT state, count(*) AS count FROM read_sagas GROUP BY state',
+        ),
+        client.query<{ created_at: Date; count: string }>(
+          `SELECT date_trunc('minute', created_at) AS created_at, count(*) AS count FROM read_orders
         WHERE created_at > now() - make_interval(secs => $1) GROUP BY 1`,
-      [ttls.bucketSeconds],
-    ),
-    db.query<{ sku: string; units: string }>(
-      `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS units
+          [ttls.bucketSeconds],
+        ),
+        client.query<{ sku: string; units: string }>(
+          `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS units
          FROM read_orders, jsonb_array_elements(items) AS item
         WHERE status = 'confirmed' GROUP BY 1`,
-    ),
-    db.query<{ order_id: string; status: string; version: string; updated_at: Date }>(
-      `SELECT order_id, status, version, updated_at FROM read_orders WHERE updated_at > now() - make_interval(secs => $1)`,
-      [ttls.entitySeconds],
-    ),
-    db.query<{ order_id: string; state: string; phase: string; version: string; updated_at: Date }>(
-      `SELECT order_id, state, phase, version, updated_at FROM read_sagas WHERE updated_at > now() - make_interval(secs => $1)`,
-      [ttls.entitySeconds],
-    ),
-  ]);
+        ),
+        client.query<{ order_id: string; status: string; version: string; updated_at: Date }>(
+          `SELECT order_id, status, version, updated_at FROM read_orders WHERE updated_at > now() - make_interval(secs => $1)`,
+          [ttls.entitySeconds],
+        ),
+        client.query<{ order_id: string; state: string; phase: string; version: string; updated_at: Date }>(
+          `SELECT order_id, state, phase, version, updated_at FROM read_sagas WHERE updated_at > now() - make_interval(secs => $1)`,
+          [ttls.entitySeconds],
+        ),
+      ] as const,
+  );
   const write = redis.multi();
   write.del(keys.ordersByStatus, keys.sagasByState, keys.topSkus);
   for (const { status, count } of ordersByStatus.rows) write.hset(keys.ordersByStatus, status, count);
@@ -119,4 +127,29 @@ export const healIfEmpty = async ({ redis, db, keyPrefix, ttls, log }: Dashboard
     durationMs: Date.now() - started,
   });
   return true;
+};
+
+/**
+ * Runs the queries in one REPEATABLE READ snapshot. The counts and the entity versions must describe the same
+ * moment: taken on separate pool connections, a count could miss an order whose entity key (and version) another
+ * query saw, and the projector would then skip that order's event as already applied, leaving the count short
+ * for good.
+ */
+const inOneSnapshot = async <T extends readonly Promise<unknown>[]>(
+  db: pg.Pool,
+  queries: (client: pg.PoolClient) => T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> => {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // pg queues a client's queries, so they run one after another inside the transaction.
+    const results = await Promise.all(queries(client));
+    await client.query('COMMIT');
+    return results as { [K in keyof T]: Awaited<T[K]> };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 };
