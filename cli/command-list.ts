@@ -141,6 +141,18 @@ export const commandList: readonly CommandDefinition[] = [
     handler: async () => (await import('./events-commands.ts')).tailEvents,
   },
   {
+    command: 'auth token',
+    summary: 'mint a bearer token for development and scripts (prints the token alone)',
+    positionals: [],
+    options: {
+      role: { value: 'customer|operator', choices: ['customer', 'operator'], description: 'the role it carries' },
+      subject: { value: 'id', description: 'the customer id, or who the operator is' },
+      ttl: { value: 'duration', description: 'lifetime, e.g. 15m, 1h, 7d (default 1h, at most 30d)' },
+      json,
+    },
+    handler: async () => (await import('./auth-commands.ts')).mintTokenCommand,
+  },
+  {
     command: 'verify',
     summary: 'consistency audit: orders settle, stock adds up, money balances, read models equal the store',
     positionals: [],

@@ -22,10 +22,10 @@ test.after(async ({ pipeline }) => {
   await pipeline?.stop();
 });
 
-const post = async (url: string, body: unknown) => {
+const post = async (pipeline: RunningPipeline, url: string, body: unknown) => {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...pipeline.operator },
     body: JSON.stringify(body),
   });
   const answer = await response.json();
@@ -41,9 +41,9 @@ test('no difference on a settled system (exit 0); planted differences are each r
 }) => {
   const env = cliEnvironment(pipeline.schema, pipeline.topicPrefix, pipeline.redisPrefix);
   const sku = uniqueName('mug');
-  await post(`${pipeline.commandApiUrl}/inventory`, { sku, name: 'Mug', unitPrice: 500, initialStock: 50 });
+  await post(pipeline, `${pipeline.commandApiUrl}/inventory`, { sku, name: 'Mug', unitPrice: 500, initialStock: 50 });
   const order = (token: string) =>
-    post(`${pipeline.commandApiUrl}/orders`, {
+    post(pipeline, `${pipeline.commandApiUrl}/orders`, {
       customerId: uniqueName('customer'),
       items: [{ sku, quantity: 1 }],
       payment: [{ method: 'card', amount: 500, token }],

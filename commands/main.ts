@@ -4,14 +4,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { loadAuthSettings } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { startLogging } from '../platform/logger.ts';
+import { tokenVerifier } from '../platform/auth/token-verifier.ts';
 import { createCommandApi } from './api/command-api.ts';
 import { createEventStore } from './event-store/create-event-store.ts';
 import { kafkaProbe } from './kafka-probe.ts';
 
 const logger = startLogging('command-api');
 const config = loadConfig();
+const verifyToken = (() => {
+  try {
+    return tokenVerifier(loadAuthSettings());
+  } catch (error) {
+    logger.fatal(`command API: ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const store = createEventStore(config.eventStoreUrl, {
   name: 'command-api',
   max: 20,
@@ -26,6 +36,7 @@ const app = createCommandApi({
   isKafkaUp: kafka.isKafkaUp,
   readApiUrl: config.readApiUrl,
   retries: config.commandRetryLimit,
+  verifyToken,
 });
 
 const server = createServer(app.callback());

@@ -6,7 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { prettyLine, prettyLogs, startLogging } from '../platform/logger.ts';
+import { loadAuthSettings, localAuthSecretFile } from './auth-config.ts';
 import { entryArguments, sourceRoot } from './entry-arguments.ts';
+import { runDirOf } from './local/run-state.ts';
 import { services } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -31,6 +33,20 @@ try {
 
 // The services log JSON lines (their output is a pipe); on a terminal they are shown the readable way.
 const readable = prettyLogs() ? prettyLine() : (line: string) => line;
+try {
+  const { keys } = loadAuthSettings();
+  if (keys.kind === 'secret' && keys.source === 'local-file') {
+    const keyFile = localAuthSecretFile(runDirOf());
+    logger.warn(
+      { keyFile },
+      `a local development key is in use (${keyFile}); set AUTH_JWT_SECRET or AUTH_JWKS_URL for anything shared`,
+    );
+  }
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(1);
+}
+
 const supervisor = new Supervisor({
   log: (message) => logger.info(message),
   output: (name, line, stream) =>

@@ -2,7 +2,7 @@
  * Failures that say a dependency (or this process's capacity) is away for a while, not that the request is
  * wrong or the code is broken: the HTTP edge answers them 503 with `Retry-After`, workers retry them.
  */
-export type Dependency = 'postgres' | 'redis' | 'kafka' | 'eventstoredb' | 'capacity';
+export type Dependency = 'postgres' | 'redis' | 'kafka' | 'eventstoredb' | 'identity-provider' | 'capacity';
 
 /** Thrown where a process refuses work on purpose (a full queue) or already knows what is away. */
 export class ServiceUnavailable extends Error {

@@ -4,10 +4,20 @@ import * as assert from 'uvu/assert';
 import { waitFor } from '../test/support/wait.ts';
 import { type RunningReadApi, startReadApi } from './read-api-harness.ts';
 
+/** A single-use ticket for the event stream, as the page gets one (an operator's token). */
+const ticketOf = async (api: RunningReadApi): Promise<string> => {
+  const response = await fetch(`${api.url}/dashboard/events/tickets`, {
+    method: 'POST',
+    headers: await api.tokens.bearer('operator', 'dashboard-operator'),
+  });
+  assert.is(response.status, 201);
+  return ((await response.json()) as { ticket: string }).ticket;
+};
+
 /** An open `GET /dashboard/events` read frame by frame. */
-const openEvents = async (url: string) => {
+const openEvents = async (api: RunningReadApi) => {
   const gone = new AbortController();
-  const response = await fetch(`${url}/dashboard/events`, { signal: gone.signal });
+  const response = await fetch(`${api.url}/dashboard/events?ticket=${await ticketOf(api)}`, { signal: gone.signal });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const frames: string[] = [];
@@ -102,7 +112,8 @@ summary('the page, its script and style are served with a strict content policy'
   assert.match(page.body, /<script type="module" src="\/dashboard\/dashboard.js">/);
   const script = await api.get('/dashboard/dashboard.js');
   assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
-  assert.match(script.body, /new EventSource\('\/dashboard\/events'\)/);
+  assert.match(script.body, /new EventSource\(`\/dashboard\/events\?ticket=/);
+  assert.match(script.body, /sessionStorage/);
   const style = await api.get('/dashboard/dashboard.css');
   assert.match(style.headers.get('content-type') ?? '', /^text\/css/);
 });
@@ -117,8 +128,27 @@ events.after(async (ctx) => {
   await ctx.api.close();
 });
 
+events('a ticket opens one stream only; no ticket or token is 401, a customer is 403', async ({ api }) => {
+  const ticket = await ticketOf(api);
+  const first = await fetch(`${api.url}/dashboard/events?ticket=${ticket}`);
+  assert.is(first.status, 200);
+  await first.body?.cancel();
+  const again = await fetch(`${api.url}/dashboard/events?ticket=${ticket}`);
+  assert.is(again.status, 401);
+  assert.match(again.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
+  const none = await fetch(`${api.url}/dashboard/events`);
+  assert.is(none.status, 401);
+  assert.is(none.headers.get('www-authenticate'), 'Bearer realm="orders"');
+  const customer = await api.tokens.bearer('customer', 'c-1');
+  assert.is((await fetch(`${api.url}/dashboard/events/tickets`, { method: 'POST', headers: customer })).status, 403);
+  assert.is((await fetch(`${api.url}/dashboard/events`, { headers: customer })).status, 403);
+  const operator = await fetch(`${api.url}/dashboard/events`, { headers: await api.tokens.bearer('operator', 'op') });
+  assert.is(operator.status, 200, 'a non-browser client may use its bearer token');
+  await operator.body?.cancel();
+});
+
 events('a text/event-stream that starts with retry and ready', async ({ api }) => {
-  const stream = await openEvents(api.url);
+  const stream = await openEvents(api);
   try {
     assert.is(stream.response.status, 200);
     assert.match(stream.response.headers.get('content-type') ?? '', /^text\/event-stream/);
@@ -131,7 +161,7 @@ events('a text/event-stream that starts with retry and ready', async ({ api }) =
 });
 
 events('each burst of change messages on <prefix>changes reaches the client as one change event', async ({ api }) => {
-  const stream = await openEvents(api.url);
+  const stream = await openEvents(api);
   try {
     await stream.next(/event: ready/);
     // The subscription is made when the first client arrives; wait until Redis counts it.
@@ -149,7 +179,7 @@ events('each burst of change messages on <prefix>changes reaches the client as o
 });
 
 events('heartbeat comments and periodic refresh events keep coming while nothing changes', async ({ api }) => {
-  const stream = await openEvents(api.url);
+  const stream = await openEvents(api);
   try {
     await stream.next(/^: heartbeat$/m);
     await stream.next(/event: refresh/);
@@ -159,8 +189,8 @@ events('heartbeat comments and periodic refresh events keep coming while nothing
 });
 
 events('a client that leaves is dropped, and close() ends every open stream', async ({ api }) => {
-  const leaving = await openEvents(api.url);
-  const staying = await openEvents(api.url);
+  const leaving = await openEvents(api);
+  const staying = await openEvents(api);
   await leaving.next(/event: ready/);
   await staying.next(/event: ready/);
   const before = await waitFor(() => {

@@ -1,10 +1,15 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { isOperator } from '../platform/auth/actor.ts';
+import { forbidden, requireAccess, unauthenticated } from '../platform/http/access.ts';
 import { ApiRouter } from '../platform/http/api-router.ts';
-import { success } from '../platform/http/responses.ts';
+import { object } from '../platform/http/fields.ts';
+import { queryText } from '../platform/http/query-fields.ts';
+import { refusals, success } from '../platform/http/responses.ts';
 import { readDashboardCounters } from '../projections/dashboard/dashboard-counters.ts';
 import type { ProjectorLag } from '../projections/projector/projection-lag.ts';
 import type { DashboardEvents } from './dashboard-events.ts';
+import type { EventTickets } from './event-tickets.ts';
 
 /** Each projector's lag behind its Kafka topics. */
 export type ProjectionLagReader = () => Promise<ProjectorLag[]>;
@@ -14,6 +19,7 @@ export interface DashboardDependencies {
   redisPrefix: string;
   lag: ProjectionLagReader;
   events: DashboardEvents;
+  tickets: EventTickets;
   /** How long the summary waits for the lag (Kafka) before it answers without it. */
   lagTimeoutMs?: number;
 }
@@ -54,12 +60,14 @@ export const dashboardRoutes = ({
   redisPrefix,
   lag,
   events,
+  tickets,
   lagTimeoutMs = 3_000,
 }: DashboardDependencies): ApiRouter => {
   const router = new ApiRouter({ prefix: '/dashboard', tag: 'dashboard' });
 
   const summary = {
     summary: "The projectors' counters and each projection's lag",
+    access: 'operator' as const,
     responses: { 200: success('Counters and lag', dashboardSummary) },
   };
   router.get('/summary', summary, async (ctx) => {
@@ -75,11 +83,46 @@ export const dashboardRoutes = ({
         : { ...counters, projections: null, projectionLagError: projections.error };
   });
 
+  const ticketIssued = z.strictObject({ ticket: z.string(), expiresInSeconds: z.int().min(1) });
+  router.post(
+    '/events/tickets',
+    {
+      summary: 'A single-use ticket that opens one event stream within seconds',
+      description:
+        'For browsers: EventSource cannot send a bearer token, and a long-lived token does not belong in a URL.',
+      responses: { 201: success('The ticket', ticketIssued) },
+    },
+    async (ctx, { actor }) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.status = 201;
+      ctx.body = { ticket: await tickets.issue(actor!), expiresInSeconds: tickets.ttlSeconds };
+    },
+  );
+
   const eventStream = {
     summary: 'Server-sent events that say when to read the summary again',
-    responses: { 200: { description: '`change` and `refresh` events', contentType: 'text/event-stream' } },
+    description:
+      'Opens with `?ticket=` (from `POST /dashboard/events/tickets`, spent on use) or an operator bearer token. Operators only.',
+    access: 'open' as const,
+    query: object({ ticket: queryText(100) }),
+    responses: {
+      200: { description: '`change` and `refresh` events', contentType: 'text/event-stream' },
+      ...refusals(400),
+      401: {
+        description: 'No ticket or bearer token, or an unknown, expired or spent ticket',
+        headers: { 'WWW-Authenticate': 'Bearer realm="orders", with error="invalid_token" when a credential came' },
+      },
+      403: { description: 'The bearer token does not carry the operator role' },
+    },
   };
-  router.get('/events', eventStream, (ctx) => {
+  router.get('/events', eventStream, async (ctx, { query }) => {
+    if (query.ticket === undefined) {
+      await requireAccess(ctx, 'operator');
+    } else {
+      const actor = await tickets.redeem(query.ticket);
+      if (!actor) throw unauthenticated('the ticket is unknown, expired or already used');
+      if (!isOperator(actor)) throw forbidden('this needs the operator role');
+    }
     events.open(ctx);
   });
 

@@ -8,10 +8,10 @@ import { type RunningPipeline, startPipeline } from '../test/support/pipeline.ts
 
 const screenshotPath = new URL('../test-output/dashboard.png', import.meta.url).pathname;
 
-const post = async (url: string, body: unknown) => {
+const post = async (pipeline: RunningPipeline, url: string, body: unknown) => {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...pipeline.operator },
     body: JSON.stringify(body),
   });
   const answer = { status: response.status, headers: response.headers, body: await response.json() };
@@ -48,15 +48,32 @@ dashboard(
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
       await page.goto(pipeline.readApiUrl);
+      // Signed out: the page asks for a token once and keeps it for the tab.
+      await page.waitForSelector('#sign-in:not([hidden])', { timeout: 15_000 });
+      await page.fill('#sign-in-token', await pipeline.tokens.token('operator', 'dashboard-test'));
+      await page.click('#sign-in-submit');
       await page.waitForSelector('#live[data-state="live"]', { timeout: 15_000 });
+      assert.ok(
+        await page.evaluate(() =>
+          (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem(
+            'orders.operatorToken',
+          ),
+        ),
+        'token kept in sessionStorage',
+      );
       // Survives only as long as the document does: a reload or navigation would drop it.
       await page.evaluate(() => {
         (globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true;
       });
 
       const sku = uniqueName('mug');
-      await post(`${pipeline.commandApiUrl}/inventory`, { sku, name: 'Blue mug', unitPrice: 1250, initialStock: 10 });
-      const placed = await post(`${pipeline.commandApiUrl}/orders`, {
+      await post(pipeline, `${pipeline.commandApiUrl}/inventory`, {
+        sku,
+        name: 'Blue mug',
+        unitPrice: 1250,
+        initialStock: 10,
+      });
+      const placed = await post(pipeline, `${pipeline.commandApiUrl}/orders`, {
         customerId: 'c-dashboard',
         items: [{ sku, quantity: 2 }],
         payment: [{ method: 'card', amount: 2500, token: 'tok_ok' }],
@@ -92,12 +109,19 @@ dashboard(
   'the consistency token of a command answer makes the next query wait for that write',
   async ({ pipeline }) => {
     const sku = uniqueName('plate');
-    await post(`${pipeline.commandApiUrl}/inventory`, { sku, name: 'Plate', unitPrice: 900, initialStock: 5 });
-    const restocked = await post(`${pipeline.commandApiUrl}/inventory/${sku}/restock`, { quantity: 7 });
+    await post(pipeline, `${pipeline.commandApiUrl}/inventory`, {
+      sku,
+      name: 'Plate',
+      unitPrice: 900,
+      initialStock: 5,
+    });
+    const restocked = await post(pipeline, `${pipeline.commandApiUrl}/inventory/${sku}/restock`, { quantity: 7 });
     const token = restocked.headers.get('x-consistency-token');
     assert.type(token, 'string');
     // Straight after the command: without the token this read could still see 5 units, or no SKU at all.
-    const read = await fetch(`${pipeline.readApiUrl}/inventory/${sku}`, { headers: { 'X-Consistency-Token': token! } });
+    const read = await fetch(`${pipeline.readApiUrl}/inventory/${sku}`, {
+      headers: { 'X-Consistency-Token': token!, ...pipeline.operator },
+    });
     assert.is(read.status, 200);
     assert.is(read.headers.get('x-consistency-stale'), null);
     const item = (await read.json()) as { onHand: number; available: number };

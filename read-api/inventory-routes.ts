@@ -26,6 +26,7 @@ export const inventoryRoutes = ({ pool, consistency }: ReadRoutesDependencies): 
     '/:sku',
     {
       summary: 'Name, price and stock of one SKU',
+      access: 'token',
       params: object({ sku: pathSegment() }),
       headers: consistencyHeaders,
       responses: { 200: success('The SKU', inventoryItemView), ...refusals(400, 404) },

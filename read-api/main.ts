@@ -4,8 +4,10 @@
  * requests in flight finish, then PostgreSQL, Redis and Kafka connections close.
  */
 import { createServer } from 'node:http';
+import { loadAuthSettings } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { startLogging } from '../platform/logger.ts';
+import { tokenVerifier } from '../platform/auth/token-verifier.ts';
 import { createPool } from '../platform/postgres.ts';
 import { createRedis } from '../platform/redis.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
@@ -13,6 +15,14 @@ import { createReadApi } from './read-api.ts';
 
 const logger = startLogging('read-api');
 const config = loadConfig();
+const verifyToken = (() => {
+  try {
+    return tokenVerifier(loadAuthSettings());
+  } catch (error) {
+    logger.fatal(`query API: ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const pool = createPool({
   connectionString: config.databaseUrl,
   name: 'read-api',
@@ -38,6 +48,7 @@ const api = createReadApi({
   redisPrefix: config.redisKeyPrefix,
   lag: lagReader.lag,
   consistencyWaitMs: config.consistencyWaitMs,
+  verifyToken,
 });
 
 const server = createServer(api.callback());

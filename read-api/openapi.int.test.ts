@@ -42,8 +42,8 @@ openapi('every route answers as the document says, success and refusals alike', 
   await api.seed.startSaga({ orderId, customerId, at: at(0) });
 
   const seen: [method: string, path: string, answer: Answer][] = [];
-  const check = async (path: string, url: string) => {
-    const answer = await api.get(url);
+  const check = async (path: string, url: string, headers?: Record<string, string>) => {
+    const answer = await api.get(url, headers);
     seen.push(['get', path, answer]);
     return answer;
   };
@@ -63,7 +63,20 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('/inventory/{sku}', `/inventory/${uniqueName('none')}`);
   await check('/dashboard/summary', '/dashboard/summary');
 
-  const events = await fetch(`${api.url}/dashboard/events`);
+  await check('/orders', '/orders', { authorization: '' });
+  await check('/orders/{id}', `/orders/${orderId}`, { authorization: 'Bearer not-a-token' });
+  await check('/sagas', '/sagas', await api.tokens.bearer('customer', customerId));
+  await check('/inventory/{sku}', `/inventory/${sku}`, await api.tokens.bearer('customer', customerId));
+  await check('/dashboard/events', '/dashboard/events?ticket=spent', { authorization: '' });
+
+  const operator = await api.tokens.bearer('operator', 'openapi-test');
+  const ticket = await fetch(`${api.url}/dashboard/events/tickets`, { method: 'POST', headers: operator });
+  seen.push([
+    'post',
+    '/dashboard/events/tickets',
+    { status: ticket.status, headers: ticket.headers, body: await ticket.json() },
+  ]);
+  const events = await fetch(`${api.url}/dashboard/events`, { headers: operator });
   seen.push(['get', '/dashboard/events', { status: events.status, headers: events.headers, body: undefined }]);
   await events.body?.cancel();
 
@@ -78,6 +91,10 @@ openapi('every route answers as the document says, success and refusals alike', 
     '/orders/{id} 200',
     '/orders/{id} 404',
     '/sagas/{orderId} 200',
+    '/orders 401',
+    '/orders/{id} 401',
+    '/sagas 403',
+    '/dashboard/events 401',
   ]) {
     assert.ok(statuses.has(expected), `exercised ${expected}`);
   }

@@ -5,6 +5,7 @@ import { loadConfig } from '../deploy/config.ts';
 import { migrate } from '../deploy/migrate.ts';
 import { uniqueName } from '../test/support/names.ts';
 import { createTestSchema, type TestSchema } from '../test/support/postgres.ts';
+import { type TestTokens, testTokens } from '../test/support/tokens.ts';
 import { changesChannel } from './change-feed.ts';
 import { createReadApi, type ReadApi, type ReadApiOptions } from './read-api.ts';
 import { type ReadModelSeed, readModelSeed } from './read-model-seed.ts';
@@ -24,6 +25,8 @@ export interface RunningReadApi {
   redis: Redis;
   redisPrefix: string;
   seed: ReadModelSeed;
+  /** The API's key: tokens of any role and subject. Requests carry an operator's token unless they name their own `authorization` (`''` for none). */
+  tokens: TestTokens;
   errorsLogged: unknown[];
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
   /** What a projector does after a batch: one message on `<prefix>changes`. */
@@ -41,12 +44,15 @@ export const startReadApi = async (overrides: Partial<ReadApiOptions> = {}): Pro
   const redis = new Redis(loadConfig().redisUrl, { lazyConnect: false });
   const redisPrefix = `${uniqueName('readapi')}:`;
   const errorsLogged: unknown[] = [];
+  const tokens = testTokens();
+  const operator = await tokens.bearer('operator', 'test-operator');
   const api = createReadApi({
     pool: schema.pool,
     redis,
     redisPrefix,
     lag: async () => [],
     logError: (_message, error) => errorsLogged.push(error),
+    verifyToken: tokens.verifyToken,
     ...overrides,
   });
   const server = createServer(api.callback());
@@ -61,8 +67,16 @@ export const startReadApi = async (overrides: Partial<ReadApiOptions> = {}): Pro
     redisPrefix,
     seed: readModelSeed(schema.pool, { redis, redisPrefix }),
     errorsLogged,
+    tokens,
     get: async (path, headers = {}) => {
-      const response = await fetch(`${url}${path}`, { headers });
+      const named = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+      // A request that names its own authorization keeps it; an empty one means no token at all.
+      const sent = named
+        ? Object.fromEntries(
+            Object.entries(headers).filter(([name, value]) => name.toLowerCase() !== 'authorization' || value !== ''),
+          )
+        : { ...operator, ...headers };
+      const response = await fetch(`${url}${path}`, { headers: sent });
       const text = await response.text();
       const json = /json/.test(response.headers.get('content-type') ?? '') && text !== '';
       return { status: response.status, headers: response.headers, body: json ? JSON.parse(text) : text };

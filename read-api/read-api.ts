@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import type pg from 'pg';
+import type { TokenVerifier } from '../platform/auth/token-verifier.ts';
+import { authentication } from '../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../platform/http/openapi.ts';
 import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
@@ -9,6 +11,7 @@ import { consistencyWait } from './consistency-wait.ts';
 import { type DashboardEventsOptions, dashboardEvents } from './dashboard-events.ts';
 import { dashboardPageRoutes } from './dashboard-page-routes.ts';
 import { dashboardRoutes, type ProjectionLagReader } from './dashboard-routes.ts';
+import { redisEventTickets } from './event-tickets.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
@@ -29,6 +32,8 @@ export interface ReadApiOptions {
   logError?: ErrorLogger;
   healthTimeoutMs?: number;
   events?: Omit<DashboardEventsOptions, 'changes'>;
+  /** Checks bearer tokens (platform/auth/token-verifier.ts). */
+  verifyToken: TokenVerifier;
 }
 
 /** The Koa app, plus `close()` that ends the SSE streams and the change subscription (for shutdown). */
@@ -63,12 +68,13 @@ export const createReadApi = (options: ReadApiOptions): ReadApi => {
     if (error?.code !== 'ERR_STREAM_PREMATURE_CLOSE') logError('a response failed while it was sent', error);
   });
   app.use(errorMiddleware(logError));
+  app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ pool, redis, timeoutMs: options.healthTimeoutMs }),
     ordersRoutes({ pool, consistency }),
     sagasRoutes({ pool, consistency }),
     inventoryRoutes({ pool, consistency }),
-    dashboardRoutes({ redis, redisPrefix, lag, events }),
+    dashboardRoutes({ redis, redisPrefix, lag, events, tickets: redisEventTickets(redis, redisPrefix) }),
   ];
   const docs = openApiRoutes(() => openApiDocument(readApiInfo, routers));
   for (const router of [...routers, dashboardPageRoutes(), docs]) {

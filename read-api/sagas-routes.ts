@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
+import { actsFor, isOperator } from '../platform/auth/actor.ts';
 import { ApiRouter } from '../platform/http/api-router.ts';
 import { object } from '../platform/http/fields.ts';
 import { pageSize, pathSegment, queryOneOf, queryText } from '../platform/http/query-fields.ts';
 import { refusals, success } from '../platform/http/responses.ts';
+import { getOrder } from '../projections/orders/order-queries.ts';
 import { getSaga, listSagas, sagaStates } from '../projections/sagas/saga-queries.ts';
 import { consistencyHeaders } from './consistency-wait.ts';
 import { pageBody, pageOf } from './page-body.ts';
@@ -42,6 +44,7 @@ export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiR
     '/',
     {
       summary: 'Sagas, newest first, optionally in one state',
+      access: 'operator',
       query: listSagasQuery,
       headers: consistencyHeaders,
       responses: { 200: success('One page of sagas', pageOf(sagaView)), ...refusals(400) },
@@ -55,13 +58,20 @@ export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiR
     '/:orderId',
     {
       summary: "One order's saga with its step timeline and open deadlines",
+      description: "Another customer's saga answers 404 to a customer's token, as if it did not exist.",
+      access: 'customer',
       params: object({ orderId: pathSegment() }),
       headers: consistencyHeaders,
       responses: { 200: success('The saga', sagaView), ...refusals(400, 404) },
     },
-    async (ctx, { params }) => {
-      const saga = await getSaga(pool, params.orderId);
-      if (!saga) throw notFound(`no saga for order ${params.orderId}`);
+    async (ctx, { params, actor }) => {
+      const [saga, owned] = await Promise.all([
+        getSaga(pool, params.orderId),
+        isOperator(actor)
+          ? true
+          : getOrder(pool, params.orderId).then((order) => actsFor(actor, order?.customerId ?? '')),
+      ]);
+      if (!saga || !owned) throw notFound(`no saga for order ${params.orderId}`);
       ctx.body = saga;
     },
   );

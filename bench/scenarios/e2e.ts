@@ -98,10 +98,10 @@ interface System {
   stop(): Promise<void>;
 }
 
-const post = async (url: string, body: unknown): Promise<void> => {
+const post = async (url: string, body: unknown, authorization: Record<string, string>): Promise<void> => {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorization },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
@@ -127,7 +127,11 @@ const startSystem = async (
   try {
     const skus = Array.from({ length: cases[caseName].skus }, () => uniqueName('bench-sku'));
     for (const sku of skus) {
-      await post(`${pipeline.commandApiUrl}/inventory`, { sku, name: sku, unitPrice, initialStock: 100_000_000 });
+      await post(
+        `${pipeline.commandApiUrl}/inventory`,
+        { sku, name: sku, unitPrice, initialStock: 100_000_000 },
+        pipeline.operator,
+      );
     }
     const observerApplicationName = uniqueName('bench-observer');
     const observerPool = new pg.Pool({
@@ -212,6 +216,7 @@ const runStep = async (
         durationMs: windowMs,
         skus: system.skus,
         unitPrice,
+        authSecret: pipeline.tokens.secretText,
       },
       (rows) => {
         for (const [scheduledAt, , , status, orderId] of rows) {

@@ -33,10 +33,10 @@ const residentMiB = (pid: number): number => {
 const serviceCpuMs = (pids: number[]) => pids.reduce((sum, pid) => sum + (readProcessStat(pid)?.cpuMs ?? 0), 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const post = async (url: string, body: unknown) => {
+const post = async (url: string, body: unknown, authorization: Record<string, string>) => {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorization },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status}`);
@@ -62,14 +62,26 @@ const measureRuntime = async (compiled: boolean, quick: boolean) => {
     const idleCpuMsPerSecond = ((serviceCpuMs(pids) - idleFrom) * 1000) / idleMs;
     const skus = Array.from({ length: 20 }, () => uniqueName('bench-sku'));
     for (const sku of skus) {
-      await post(`${pipeline.commandApiUrl}/inventory`, { sku, name: sku, unitPrice: 1_000, initialStock: 10_000_000 });
+      await post(
+        `${pipeline.commandApiUrl}/inventory`,
+        { sku, name: sku, unitPrice: 1_000, initialStock: 10_000_000 },
+        pipeline.operator,
+      );
     }
     const rate = 40;
     const windowMs = quick ? 3_000 : 10_000;
     const loadFrom = serviceCpuMs(pids);
     let accepted = 0;
     await generator.run(
-      { step: 'load', baseUrl: pipeline.commandApiUrl, rate, durationMs: windowMs, skus, unitPrice: 1_000 },
+      {
+        step: 'load',
+        baseUrl: pipeline.commandApiUrl,
+        rate,
+        durationMs: windowMs,
+        skus,
+        unitPrice: 1_000,
+        authSecret: pipeline.tokens.secretText,
+      },
       (rows) => {
         accepted += rows.filter((row) => row[3] === 202).length;
       },

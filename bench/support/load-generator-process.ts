@@ -3,13 +3,29 @@
  * answers back every 100 ms. One keep-alive agent for every step, so the warm-up opens the connections.
  */
 import { Agent } from 'node:http';
+import { mintToken } from '../../platform/auth/token-minter.ts';
 import type { AnswerRow, GeneratorMessage, LoadStep } from './load-generator.ts';
 import { runOpenLoad } from './open-load.ts';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const send = (message: GeneratorMessage) => process.send?.(message);
 
+/** Orders come from this many customers, each with a token of its own, as real shoppers would send them. */
+const customers = 1000;
+
+const customerTokens = (secret: string): Promise<string[]> => {
+  const settings = {
+    keys: { kind: 'secret' as const, secret: new TextEncoder().encode(secret), source: 'environment' as const },
+  };
+  return Promise.all(
+    Array.from({ length: customers }, (_, index) =>
+      mintToken(settings, { role: 'customer', subject: `bench-customer-${index}`, ttlSeconds: 6 * 3_600 }),
+    ),
+  );
+};
+
 const runStep = async (step: LoadStep) => {
+  const tokens = await customerTokens(step.authSecret);
   let rows: AnswerRow[] = [];
   const flush = () => {
     if (rows.length === 0) return;
@@ -25,8 +41,8 @@ const runStep = async (step: LoadStep) => {
       agent,
       requestFor: (index) => ({
         path: '/orders',
+        headers: { authorization: `Bearer ${tokens[index % customers]}` },
         body: {
-          customerId: `bench-customer-${index % 1000}`,
           items: [{ sku: step.skus[index % step.skus.length], quantity: 1 }],
           payment: [{ method: 'card', amount: step.unitPrice, token: 'tok_ok' }],
         },

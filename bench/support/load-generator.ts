@@ -14,6 +14,8 @@ export interface LoadStep {
   durationMs: number;
   skus: string[];
   unitPrice: number;
+  /** The system's HS256 token secret: the generator mints each customer's own token with it and orders as them. */
+  authSecret: string;
 }
 
 /** [scheduledAt, sentAt, answeredAt, status, orderId or ''] (epoch ms): compact over IPC. */

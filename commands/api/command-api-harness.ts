@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { migrate } from '../../deploy/migrate.ts';
 import { encodeConsistencyToken } from '../../schemas/consistency-token.ts';
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
+import { type TestTokens, testTokens } from '../../test/support/tokens.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.ts';
 import { type CommandApiOptions, createCommandApi } from './command-api.ts';
@@ -19,6 +20,8 @@ export interface Answer {
 export interface RunningCommandApi {
   url: string;
   store: EventStore;
+  /** The API's key: tokens of any role and subject. Requests carry an operator's token unless they name their own `authorization` (`''` for none). */
+  tokens: TestTokens;
   /** Moves the API's clock; every command reads `now` from it. */
   setNow(instant: Date): void;
   errorsLogged: unknown[];
@@ -58,6 +61,8 @@ export const startCommandApi = async (
   const store = new PostgresEventStore(schema.pool, { ownsPool: false });
   let now = new Date();
   const errorsLogged: unknown[] = [];
+  const tokens = testTokens();
+  const operator = await tokens.bearer('operator', 'test-operator');
   const { wrapStore, ...options } = overrides;
   const app = createCommandApi({
     store: wrapStore ? wrapStore(store, schema) : store,
@@ -66,6 +71,7 @@ export const startCommandApi = async (
     isKafkaUp: async () => true,
     readApiUrl,
     logError: (_message, error) => errorsLogged.push(error),
+    verifyToken: tokens.verifyToken,
     ...options,
   });
   const server = createServer(app.callback());
@@ -73,7 +79,7 @@ export const startCommandApi = async (
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const send = async (path: string, init: RequestInit): Promise<Answer> => {
-    const response = await fetch(`${url}${path}`, init);
+    const response = await fetch(`${url}${path}`, withOperatorToken(init, operator));
     const text = await response.text();
     const json = /json/.test(response.headers.get('content-type') ?? '') && text !== '';
     return { status: response.status, headers: response.headers, body: json ? JSON.parse(text) : text };
@@ -81,6 +87,7 @@ export const startCommandApi = async (
   return {
     url,
     store,
+    tokens,
     errorsLogged,
     countEvents: async () => Number((await schema.pool.query('SELECT count(*) AS n FROM events')).rows[0].n),
     setNow: (instant) => {
@@ -100,4 +107,12 @@ export const startCommandApi = async (
       await schema.drop();
     },
   };
+};
+
+/** The request's own `authorization` if it names one (an empty one is dropped: no token); else the operator's. */
+const withOperatorToken = (init: RequestInit, operator: Record<string, string>): RequestInit => {
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) return { ...init, headers: { ...operator, ...Object.fromEntries(headers) } };
+  if (headers.get('authorization') === '') headers.delete('authorization');
+  return { ...init, headers };
 };

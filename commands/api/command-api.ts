@@ -1,4 +1,6 @@
 import Koa from 'koa';
+import type { TokenVerifier } from '../../platform/auth/token-verifier.ts';
+import { authentication } from '../../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../../platform/http/openapi.ts';
 import { problem } from '../../platform/http/problem.ts';
@@ -22,6 +24,8 @@ export interface CommandApiOptions {
   logError?: ErrorLogger;
   /** How long `/health` waits for each part. */
   healthTimeoutMs?: number;
+  /** Checks bearer tokens (platform/auth/token-verifier.ts). */
+  verifyToken: TokenVerifier;
 }
 
 export const commandApiInfo = {
@@ -37,6 +41,7 @@ export const createCommandApi = (options: CommandApiOptions): Koa => {
   const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
   const app = new Koa();
   app.use(errorMiddleware(logError, storeProblem));
+  app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ store, isKafkaUp, timeoutMs: healthTimeoutMs }),
     inventoryRoutes(deps),

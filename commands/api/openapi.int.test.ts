@@ -86,6 +86,23 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('get', '/docs', api.get('/docs'));
   await check('get', '/docs/api-docs.js', api.get('/docs/api-docs.js'));
   await check('get', '/docs/api-docs.css', api.get('/docs/api-docs.css'));
+  const customer = await api.tokens.bearer('customer', customerId);
+  await check('post', '/coupons', api.post('/coupons', { code, amount: 200 }, { authorization: '' }));
+  await check('post', '/inventory', api.post('/inventory', {}, { authorization: 'Bearer x.y.z' }));
+  await check('post', '/customers/{id}/points', api.post(`/customers/${customerId}/points`, { amount: 1 }, customer));
+  await check(
+    'post',
+    '/orders',
+    api.post(
+      '/orders',
+      {
+        customerId: 'someone-else',
+        items: [{ sku, quantity: 1 }],
+        payment: [{ method: 'card', amount: 500, token: 'tok_ok' }],
+      },
+      customer,
+    ),
+  );
 
   const statuses = new Set<string>();
   for (const [method, path, answer] of seen) {
@@ -105,6 +122,10 @@ openapi('every route answers as the document says, success and refusals alike', 
     'post /orders/{id}/cancel 202',
     'post /orders/{id}/cancel 422',
     'post /orders/{id}/cancel 404',
+    'post /coupons 401',
+    'post /inventory 401',
+    'post /customers/{id}/points 403',
+    'post /orders 403',
   ]) {
     assert.ok(statuses.has(expected), `exercised ${expected}`);
   }

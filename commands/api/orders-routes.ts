@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { ruleBroken } from '../../domain/errors.ts';
+import { notFound, ruleBroken, validationError } from '../../domain/errors.ts';
 import { maxLineQuantity, maxOrderLines, maxOrderTotal } from '../../domain/limits.ts';
 import type { CancelOrder, PlaceOrder } from '../../domain/order/commands.ts';
 import type { OrderCancelled } from '../../domain/order/events.ts';
 import { orderDecider } from '../../domain/order/order-decider.ts';
 import { isGatewayMethod, type PaymentPart, paymentMethods } from '../../domain/payment-plan/payment-part.ts';
 import { orderStreamId } from '../../domain/streams.ts';
+import { type Actor, actsFor, isOperator } from '../../platform/auth/actor.ts';
+import { forbidden } from '../../platform/http/access.ts';
 import { ApiRouter } from '../../platform/http/api-router.ts';
 import { integer, list, object, oneOf, optionalText, text } from '../../platform/http/fields.ts';
 import { refusals } from '../../platform/http/responses.ts';
-import { handleCommand } from '../command-handler.ts';
+import { handleCommand, readState } from '../command-handler.ts';
 import { accepted, answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
 import { idempotencyKeyHeaders, orderIdForKey, placeOrderCommandIdForKey, requestHash } from './idempotency.ts';
 import { paymentAccounts, pricedLines } from './order-inputs.ts';
@@ -41,7 +43,9 @@ const paymentPart = object({
  * request cannot make the API fold hundreds of coupon streams. The plan's rules (422) stay in the decider.
  */
 export const placeOrderBody = object({
-  customerId: text(),
+  customerId: optionalText().meta({
+    description: "The customer the order is for; a customer's token may leave it out (it is their subject)",
+  }),
   items: list(orderLine, 1, maxOrderLines, `must list 1 to ${maxOrderLines} lines`).superRefine((lines, ctx) => {
     const seen = new Set<string>();
     lines.forEach((line, index) => {
@@ -76,6 +80,20 @@ const paymentPartOf = (part: z.output<typeof paymentPart>): PaymentPart => ({
   ...(part.couponCode == null ? {} : { couponCode: part.couponCode }),
 });
 
+/** A customer orders for themselves (`customerId` left out or their own); an operator names the customer. */
+const customerOfOrder = (actor: Actor | undefined, customerId: string | undefined): string => {
+  if (isOperator(actor)) {
+    if (customerId === undefined) {
+      throw validationError('the request is not well formed', [{ field: 'customerId', message: 'is required' }]);
+    }
+    return customerId;
+  }
+  if (customerId !== undefined && !actsFor(actor, customerId)) {
+    throw forbidden('a customer places orders for themselves only');
+  }
+  return actor?.subject as string;
+};
+
 /**
  * `POST /orders` places an order (202, `Idempotency-Key` makes a retry safe);
  * `POST /orders/:id/cancel` is the customer's cancellation (202).
@@ -88,6 +106,7 @@ export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
     '/',
     {
       summary: 'Place an order; payment and stock follow asynchronously',
+      access: 'customer',
       headers: idempotencyKeyHeaders,
       body: placeOrderBody,
       responses: {
@@ -101,9 +120,9 @@ export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
         ...refusals(400, 422),
       },
     },
-    async (ctx, { headers, body }) => {
+    async (ctx, { headers, body, actor }) => {
       const request = {
-        customerId: body.customerId,
+        customerId: customerOfOrder(actor, body.customerId ?? undefined),
         items: body.items.map(({ sku, quantity }) => ({ sku, quantity })),
         payment: body.payment.map(paymentPartOf),
       };
@@ -145,17 +164,23 @@ export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
     '/:id/cancel',
     {
       summary: "The customer's cancellation of a pending order, or a confirmed one within 24 hours",
+      access: 'customer',
       params: object({ id: text() }),
       body: cancelOrderBody,
       responses: { 202: accepted('The order is cancelled', orderCancelled), ...refusals(400, 404, 422) },
     },
-    async (ctx, { params, body }) => {
+    async (ctx, { params, body, actor }) => {
       const orderId = params.id;
       const reason = body.reason ?? undefined;
+      if (!isOperator(actor)) {
+        // Someone else's order answers like no order at all, so its existence does not leak.
+        const state = await readState(store, orderDecider, orderStreamId(orderId));
+        if (state.status === 'Empty' || !actsFor(actor, state.order.customerId)) throw notFound(`no order ${orderId}`);
+      }
       const { metadata, eventMetadata } = commandRequest(ctx, deps, { correlationId: orderId });
       const command: CancelOrder = {
         type: 'CancelOrder',
-        data: { orderId, reason: 'customer_request', requestedBy: 'customer' },
+        data: { orderId, reason: 'customer_request', requestedBy: isOperator(actor) ? 'operator' : 'customer' },
         metadata,
       };
       const streamId = orderStreamId(orderId);

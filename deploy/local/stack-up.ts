@@ -1,3 +1,4 @@
+import { ensureLocalKeys } from '../auth-config.ts';
 import { loadConfig } from '../config.ts';
 import { kafkaAnswers } from '../kafka-admin.ts';
 import { ensureEventTopics } from '../topics.ts';
@@ -114,6 +115,15 @@ export const stackUp = async (env: NodeJS.ProcessEnv = process.env): Promise<Par
       part: 'topics',
       address: endpoint.brokers[0]!,
       outcome: `${topics.created.length + topics.existing.length} event topics (${topics.created.length} created)`,
+    });
+    const keys = ensureLocalKeys(runDir);
+    reports.push({
+      part: 'keys',
+      address: runDir,
+      outcome:
+        keys.length === 0
+          ? 'local development keys present (auth-secret, data-key)'
+          : `${keys.length} local development keys created (mode 600)`,
     });
     return reports;
   });

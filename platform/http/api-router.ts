@@ -3,6 +3,8 @@ import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import { type FieldError, validationError } from '../../domain/errors.ts';
 import { isRecord } from '../../domain/validation.ts';
+import type { Actor } from '../auth/actor.ts';
+import { type Access, defaultAccess, requireAccess } from './access.ts';
 import { readJsonBody } from './json-body.ts';
 import { check } from './validation.ts';
 
@@ -28,6 +30,8 @@ export interface OperationSpec<
 > {
   summary: string;
   description?: string;
+  /** Who may call it (platform/http/access.ts); `operator` when not said, so a forgotten route is closed. */
+  access?: Access;
   /** Path parameters (`:id`), by name. */
   params?: P;
   /** Query parameters, by name. */
@@ -49,6 +53,8 @@ export interface Operation
 }
 
 export interface RequestInput<P, Q, H, B> {
+  /** The verified caller; undefined only on `open` routes. */
+  actor: Actor | undefined;
   params: P;
   query: Q;
   headers: H;
@@ -65,14 +71,15 @@ export type Handler<P, Q, H, B> = (ctx: RouterContext, input: RequestInput<P, Q,
 export class ApiRouter {
   readonly router: Router;
   readonly operations: Operation[] = [];
+  private readonly middleware: Middleware[] = [];
 
   constructor(private readonly options: { prefix?: string; tag?: string } = {}) {
     this.router = new Router(options.prefix === undefined ? {} : { prefix: options.prefix });
   }
 
-  /** Middleware for every route of this router (e.g. the consistency wait, an authorization check). */
+  /** Middleware for every route of this router (e.g. the consistency wait); it runs after the access check. */
   use(middleware: Middleware): this {
-    this.router.use(middleware);
+    this.middleware.push(middleware);
     return this;
   }
 
@@ -113,14 +120,35 @@ export class ApiRouter {
     handler: Handler<Out<P>, Out<Q>, Out<H>, Out<B>>,
   ): this {
     const full = `${this.options.prefix ?? ''}${path}`.replace(/(.)\/$/, '$1');
-    this.operations.push({ ...spec, method, path: full, ...(this.options.tag ? { tag: this.options.tag } : {}) });
+    const access = spec.access ?? defaultAccess;
+    this.operations.push({
+      ...spec,
+      access,
+      method,
+      path: full,
+      ...(this.options.tag ? { tag: this.options.tag } : {}),
+    });
+    const middleware = this.middleware;
     this.router[method](path, async (ctx) => {
-      const input = await readInput(ctx, spec);
-      await handler(ctx, input as RequestInput<Out<P>, Out<Q>, Out<H>, Out<B>>);
+      // Who asks comes before what they ask: no token, no validation answer and no consistency wait.
+      const actor = await requireAccess(ctx, access);
+      await runInOrder(middleware, ctx, async () => {
+        const input = { ...(await readInput(ctx, spec)), actor };
+        await handler(ctx, input as RequestInput<Out<P>, Out<Q>, Out<H>, Out<B>>);
+      });
     });
     return this;
   }
 }
+
+const runInOrder = (middleware: readonly Middleware[], ctx: RouterContext, last: () => Promise<void>) => {
+  const step = async (index: number): Promise<void> => {
+    const next = middleware[index];
+    if (next) await next(ctx, () => step(index + 1));
+    else await last();
+  };
+  return step(0);
+};
 
 const details = {
   params: 'the path is not well formed',
@@ -133,7 +161,7 @@ const details = {
 const readInput = async (
   ctx: RouterContext,
   spec: OperationSpec<Schema | undefined, Schema | undefined, Schema | undefined, Schema | undefined>,
-): Promise<RequestInput<unknown, unknown, unknown, unknown>> => {
+): Promise<Omit<RequestInput<unknown, unknown, unknown, unknown>, 'actor'>> => {
   const raw = spec.body ? await readJsonBody(ctx) : undefined;
   if (spec.body && raw !== undefined && !isRecord(raw)) {
     throw validationError('the request body must be a JSON object', [

@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { type DomainError, type ErrorCode, isDomainError } from '../../domain/errors.ts';
 import { logger } from '../logger.ts';
 import { unavailableDependencyOf } from '../unavailable.ts';
+import { AccessRefused } from './access.ts';
 import { type Problem, problem, RequestRefused } from './problem.ts';
 
 /** Seconds a client is told to wait when a dependency is away: a restart of one takes a few. */
@@ -40,6 +41,7 @@ export const errorMiddleware =
       if (answer.status === 503) ctx.set('Retry-After', String(retryAfterSeconds));
       else if (answer.status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
       if (answer.status === 413) ctx.set('Connection', 'close');
+      if (error instanceof AccessRefused) ctx.set(error.headers);
       send(ctx, answer);
     }
   };
@@ -53,7 +55,9 @@ const send = (ctx: Context, answer: Problem) => {
 
 const problemOf = (error: unknown): Problem => {
   if (isDomainError(error)) return domainProblem(error);
-  if (error instanceof RequestRefused) return problem(error.status, error.rule, error.message);
+  if (error instanceof RequestRefused || error instanceof AccessRefused) {
+    return problem(error.status, error.rule, error.message);
+  }
   // Koa/http-errors mark client errors as safe to show (`expose`), e.g. a malformed URL.
   const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {

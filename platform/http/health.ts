@@ -20,6 +20,7 @@ export const healthCheckRoutes = (probes: HealthProbes, timeoutMs: number): ApiR
   const body = healthBody(Object.keys(probes));
   const spec = {
     summary: 'Whether every dependency answers',
+    access: 'open' as const,
     responses: {
       200: { description: 'Every part is up', body },
       503: { description: 'A part is down; the body names it', body, contentType: 'application/json' },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { type Access, defaultAccess } from './access.ts';
 import type { ApiRouter, Operation, ResponseSpec } from './api-router.ts';
 import { problemSchema } from './problem.ts';
 
@@ -50,6 +51,26 @@ const everyOperationMayAnswer: Record<number, ResponseSpec> = {
   503: { description: 'A dependency is down; `Retry-After` says when to try again' },
 };
 
+/** What the access check may answer, by the route's access. */
+const accessAnswers = (operation: Operation): Record<number, ResponseSpec> => {
+  const access = operation.access ?? defaultAccess;
+  if (access === 'open') return {};
+  const unauthorized: ResponseSpec = {
+    description: 'No valid bearer token: missing, malformed, expired, wrongly signed or issued',
+    headers: { 'WWW-Authenticate': '`Bearer realm="orders"`, with `error="invalid_token"` when a token came' },
+  };
+  return access === 'token'
+    ? { 401: unauthorized }
+    : { 401: unauthorized, 403: { description: 'The token is valid but does not carry the role this needs' } };
+};
+
+const accessNote: Record<Access, string> = {
+  open: 'Open: no token needed.',
+  token: 'Any valid bearer token.',
+  customer: 'Customers (their own resources only) and operators.',
+  operator: 'Operators only.',
+};
+
 const operationObject = (operation: Operation) => {
   const parameters = [
     ...propertiesOf(operation.params).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
@@ -58,7 +79,9 @@ const operationObject = (operation: Operation) => {
   ];
   return {
     summary: operation.summary,
-    ...(operation.description ? { description: operation.description } : {}),
+    description: [operation.description, accessNote[operation.access ?? defaultAccess]].filter(Boolean).join('\n\n'),
+    security: (operation.access ?? defaultAccess) === 'open' ? [] : [{ bearer: [] }],
+    'x-access': operation.access ?? defaultAccess,
     ...(operation.tag ? { tags: [operation.tag] } : {}),
     operationId: `${operation.method}${operationIdOf(operation.path)}`,
     ...(parameters.length > 0 ? { parameters } : {}),
@@ -71,10 +94,9 @@ const operationObject = (operation: Operation) => {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries({ ...everyOperationMayAnswer, ...operation.responses }).map(([status, response]) => [
-        status,
-        responseObject(response, Number(status)),
-      ]),
+      Object.entries({ ...everyOperationMayAnswer, ...accessAnswers(operation), ...operation.responses }).map(
+        ([status, response]) => [status, responseObject(response, Number(status))],
+      ),
     ),
   };
 };
@@ -105,7 +127,18 @@ export const openApiDocument = (info: ApiInfo, routers: readonly Pick<ApiRouter,
     info,
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
-    components: { schemas: { Problem: jsonSchemaOf(problemSchema, 'output') } },
+    security: [{ bearer: [] }],
+    components: {
+      schemas: { Problem: jsonSchemaOf(problemSchema, 'output') },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT whose `roles` (or `role`) claim names customer or operator; docs/security.md',
+        },
+      },
+    },
   };
 };
 

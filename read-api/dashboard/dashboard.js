@@ -54,10 +54,36 @@ const badge = (text, value = text) => el('span', { class: 'badge', 'data-value':
 
 const timeCell = (iso) => el('td', { title: iso ?? '', text: formatTime(iso) });
 
+// ---- signing in: an operator's bearer token, kept for this tab only (sessionStorage, never a cookie) ----
+
+const tokenKey = 'orders.operatorToken';
+const storedToken = () => sessionStorage.getItem(tokenKey) ?? '';
+
+class SignInNeeded extends Error {}
+
+const askForToken = (message) => {
+  sessionStorage.removeItem(tokenKey);
+  $('sign-in-message').textContent = message;
+  $('sign-in').hidden = false;
+  setLive('reconnecting', 'signed out');
+  $('sign-in-token').focus();
+};
+
+const authorized = (init = {}) => ({
+  ...init,
+  headers: { ...init.headers, authorization: `Bearer ${storedToken()}` },
+});
+
 // ---- reading the API ----------------------------------------------------------------------------
 
 const getJson = async (path) => {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  const response = await fetch(path, authorized({ headers: { accept: 'application/json' }, cache: 'no-store' }));
+  if (response.status === 401 || response.status === 403) {
+    askForToken(
+      response.status === 401 ? 'The token was refused (expired?): sign in again.' : 'This token has no operator role.',
+    );
+    throw new SignInNeeded();
+  }
   if (response.status === 404) return undefined;
   if (!response.ok) {
     let detail = response.statusText;
@@ -317,6 +343,7 @@ const refresh = async () => {
     $('error-banner').hidden = true;
     $('updated-at').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
+    if (error instanceof SignInNeeded) return;
     $('error-banner').textContent = `Could not refresh: ${error.message}`;
     $('error-banner').hidden = false;
   } finally {
@@ -417,8 +444,36 @@ const scheduleRefresh = () => {
   }, 100);
 };
 
-const connect = () => {
-  const events = new EventSource('/dashboard/events');
+/**
+ * EventSource cannot send a header, and a token in a URL ends up in logs: each connection first trades
+ * the token for a single-use ticket that lives seconds (POST /dashboard/events/tickets), then opens
+ * `/dashboard/events?ticket=…`. A dropped stream is reopened the same way, with a new ticket.
+ */
+let events;
+let reconnectTimer;
+const connect = async () => {
+  clearTimeout(reconnectTimer);
+  events?.close();
+  if (!storedToken()) return;
+  let ticket;
+  try {
+    const response = await fetch('/dashboard/events/tickets', authorized({ method: 'POST', cache: 'no-store' }));
+    if (response.status === 401 || response.status === 403) {
+      askForToken(
+        response.status === 401
+          ? 'The token was refused (expired?): sign in again.'
+          : 'This token has no operator role.',
+      );
+      return;
+    }
+    if (!response.ok) throw new Error(String(response.status));
+    ticket = (await response.json()).ticket;
+  } catch {
+    setLive('reconnecting', 'reconnecting…');
+    reconnectTimer = setTimeout(connect, 3_000);
+    return;
+  }
+  events = new EventSource(`/dashboard/events?ticket=${encodeURIComponent(ticket)}`);
   events.addEventListener('ready', () => {
     setLive('live', 'live');
     scheduleRefresh();
@@ -426,15 +481,34 @@ const connect = () => {
   events.addEventListener('change', scheduleRefresh);
   events.addEventListener('refresh', scheduleRefresh);
   events.addEventListener('error', () => {
-    // The browser reconnects by itself (the server sends `retry`); a new `ready` refreshes the page.
-    setLive('reconnecting', events.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+    // The ticket is spent: the browser's own reconnect would be refused, so reconnect with a new one.
+    events.close();
+    setLive('reconnecting', 'reconnecting…');
+    reconnectTimer = setTimeout(connect, 1_000);
   });
-  setInterval(() => {
-    if (Date.now() - lastEventAt > quietRefreshMs) scheduleRefresh();
-  }, quietRefreshMs / 2);
 };
+
+const start = () => {
+  $('sign-in').hidden = true;
+  void connect();
+  void refresh();
+};
+
+$('sign-in').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = $('sign-in-token')
+    .value.trim()
+    .replace(/^Bearer\s+/i, '');
+  if (!token) return;
+  sessionStorage.setItem(tokenKey, token);
+  $('sign-in-token').value = '';
+  start();
+});
 
 loadView();
 wireControls();
-connect();
-void refresh();
+setInterval(() => {
+  if (storedToken() && Date.now() - lastEventAt > quietRefreshMs) scheduleRefresh();
+}, quietRefreshMs / 2);
+if (storedToken()) start();
+else askForToken('Paste an operator token: npm run -s ops -- auth token --role operator --subject <you>');

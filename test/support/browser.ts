@@ -70,7 +70,8 @@ export const launchBrowser = async (): Promise<LaunchedBrowser> => {
       close: async () => {
         await browser.close().catch(() => undefined);
         await stopProcess(child);
-        await rm(profile, { recursive: true, force: true });
+        // Chromium's helper processes may still be flushing into the profile (session storage) a moment longer.
+        await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       },
     };
   } catch (error) {

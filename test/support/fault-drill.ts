@@ -4,10 +4,11 @@
  * accepted order settles, and `ops verify` finds no difference.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Supervisor } from '../../deploy/supervisor.ts';
 import { freePort, type PrivateStack } from './private-stack.ts';
+import { testTokens } from './tokens.ts';
 import { waitFor } from './wait.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -29,6 +30,8 @@ export interface RunningSystem {
   /** The read models and the store, in the private PostgreSQL. */
   pool: pg.Pool;
   env: NodeJS.ProcessEnv;
+  /** `{ authorization: 'Bearer …' }` of an operator, signed with the system's own key. */
+  operator: Record<string, string>;
   /** The supervisor's lines and the last lines of each service, for a failure message. */
   output(): string;
   stop(): Promise<void>;
@@ -50,9 +53,13 @@ export const startSystem = async (stack: PrivateStack, extraEnv: NodeJS.ProcessE
     saga: await freePort(),
     projectors: await freePort(),
   };
+  const tokens = testTokens();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...stack.env,
+    AUTH_JWT_SECRET: tokens.secretText,
+    AUTH_JWKS_URL: '',
+    DATA_KEY: randomBytes(32).toString('hex'),
     PGOPTIONS: '',
     KAFKA_TOPIC_PREFIX: '',
     REDIS_KEY_PREFIX: 'orders:',
@@ -98,6 +105,7 @@ export const startSystem = async (stack: PrivateStack, extraEnv: NodeJS.ProcessE
     supervisor,
     pool,
     env,
+    operator: await tokens.bearer('operator', 'fault-drill'),
     output,
     stop: async () => {
       await supervisor.stop();
@@ -134,7 +142,7 @@ export const seedSkus = async (system: RunningSystem, count = 5): Promise<string
   for (const sku of skus) {
     const response = await fetch(`${system.commandApiUrl}/inventory`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...system.operator },
       body: JSON.stringify({ sku, name: sku, unitPrice: 100, initialStock: 100_000 }),
     });
     if (response.status !== 201) throw new Error(`POST /inventory answered ${response.status}`);
@@ -157,7 +165,7 @@ export const startLoad = (
     try {
       const response = await fetch(`${system.commandApiUrl}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...system.operator },
         body: JSON.stringify({
           customerId: `c-${index % 50}`,
           items: [{ sku: skus[index % skus.length], quantity: 1 }],

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../deploy/config.ts';
@@ -6,6 +7,7 @@ import { entryArguments } from '../../deploy/entry-arguments.ts';
 import { migrate } from '../../deploy/migrate.ts';
 import { uniqueName } from './names.ts';
 import { createTestSchema, type TestSchema } from './postgres.ts';
+import { type TestTokens, testTokens } from './tokens.ts';
 import { deleteTopicsWithPrefix } from './topics.ts';
 import { waitFor } from './wait.ts';
 
@@ -33,6 +35,10 @@ export interface RunningPipeline {
   schema: string;
   topicPrefix: string;
   redisPrefix: string;
+  /** The pipeline's own token key (its APIs get it as AUTH_JWT_SECRET): tokens of any role and subject. */
+  tokens: TestTokens;
+  /** `{ authorization: 'Bearer …' }` of an operator, for requests to either API. */
+  operator: Record<string, string>;
   /** The process id of each running service (for CPU accounting). */
   pids(): Partial<Record<ServiceName, number>>;
   /** The last lines each process wrote, for a failure message. */
@@ -73,8 +79,14 @@ export const startPipeline = async (
   const redisPrefix = `${uniqueName('pipeline')}:`;
   const [commandPort, readPort] = [await freePort(), await freePort()];
   const metricsPorts = { relay: await freePort(), saga: await freePort(), projectors: await freePort() };
+  const tokens = testTokens();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    AUTH_JWT_SECRET: tokens.secretText,
+    AUTH_JWKS_URL: '',
+    AUTH_ISSUER: '',
+    AUTH_AUDIENCE: '',
+    DATA_KEY: randomBytes(32).toString('hex'),
     PGOPTIONS: `-c search_path=${schema.schema}`,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -169,6 +181,8 @@ export const startPipeline = async (
       schema: schema.schema,
       topicPrefix,
       redisPrefix,
+      tokens,
+      operator: await tokens.bearer('operator', 'test-operator'),
       pids,
       output,
       stop,
