@@ -6,8 +6,8 @@
 import { createServer } from 'node:http';
 import { loadAuthSettings } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
-import { startLogging } from '../platform/logger.ts';
 import { tokenVerifier } from '../platform/auth/token-verifier.ts';
+import { startLogging } from '../platform/logger.ts';
 import { createPool } from '../platform/postgres.ts';
 import { createRedis } from '../platform/redis.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
