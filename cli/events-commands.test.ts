@@ -21,4 +21,20 @@ test('time, type, stream@version, then ids and a few scalar fields', () => {
   assert.is(keyFields({ a: 1, b: 2, c: 3 }, 2), 'a=1 b=2');
 });
 
+test('an event a request caused names its actor: the audit trail', () => {
+  const envelope = {
+    recordedAt: '2024-05-01T10:00:00.000Z',
+    type: 'PointsGranted',
+    streamId: 'points-c1',
+    streamVersion: 0,
+    actorSubject: 'alice',
+    actorRole: 'operator',
+    data: { customerId: 'c1', amount: 5 },
+  } as unknown as EventEnvelope;
+  assert.is(
+    eventLine(envelope),
+    '2024-05-01T10:00:00.000Z  PointsGranted  points-c1@0  customerId=c1 amount=5  by alice (operator)',
+  );
+});
+
 test.run();

@@ -19,8 +19,12 @@ export const keyFields = (data: unknown, max = 6): string => {
     .join(' ');
 };
 
+/** `by <subject> (<role>)` when a request to an API caused the event: the operators' audit trail. */
+const actorOf = (envelope: EventEnvelope): string =>
+  envelope.actorSubject ? `  by ${envelope.actorSubject} (${envelope.actorRole ?? 'none'})` : '';
+
 export const eventLine = (envelope: EventEnvelope): string =>
-  `${envelope.recordedAt}  ${envelope.type}  ${envelope.streamId}@${envelope.streamVersion}  ${keyFields(envelope.data)}`.trimEnd();
+  `${envelope.recordedAt}  ${envelope.type}  ${envelope.streamId}@${envelope.streamVersion}  ${keyFields(envelope.data)}${actorOf(envelope)}`.trimEnd();
 
 /** Follows every event topic from now (or the beginning) until Ctrl-C, one line per event. */
 export const tailEvents: CommandHandler = async (context) => {
@@ -89,6 +93,9 @@ export const tailEvents: CommandHandler = async (context) => {
                 topic,
                 partition,
                 offset: message.offset,
+                ...(envelope.actorSubject
+                  ? { actor: { subject: envelope.actorSubject, role: envelope.actorRole ?? 'none' } }
+                  : {}),
                 data: envelope.data,
               })
             : eventLine(envelope),

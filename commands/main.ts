@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { loadAuthSettings } from '../deploy/auth-config.ts';
+import { loadAuthSettings, loadDataKey } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { tokenVerifier } from '../platform/auth/token-verifier.ts';
 import { startLogging } from '../platform/logger.ts';
@@ -14,9 +14,9 @@ import { kafkaProbe } from './kafka-probe.ts';
 
 const logger = startLogging('command-api');
 const config = loadConfig();
-const verifyToken = (() => {
+const { verifyToken, dataKey } = (() => {
   try {
-    return tokenVerifier(loadAuthSettings());
+    return { verifyToken: tokenVerifier(loadAuthSettings()), dataKey: loadDataKey() };
   } catch (error) {
     logger.fatal(`command API: ${(error as Error).message}`);
     process.exit(1);
@@ -37,6 +37,8 @@ const app = createCommandApi({
   readApiUrl: config.readApiUrl,
   retries: config.commandRetryLimit,
   verifyToken,
+  dataKey,
+  orderRateLimitPerMinute: config.orderRateLimitPerMinute,
 });
 
 const server = createServer(app.callback());

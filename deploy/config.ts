@@ -45,6 +45,8 @@ export interface Config {
   readApiUrl: string;
   /** Attempts the command handler makes when another writer moved the stream first. */
   commandRetryLimit: number;
+  /** `POST /orders` per token subject per minute (token bucket, per API instance); generous for the benchmarks. */
+  orderRateLimitPerMinute: number;
   /** Longest wait for one answer of the card/BNPL gateway; a saga step's deadline can shorten it. */
   gatewayTimeoutMs: number;
   /** Delay of every answer of the simulated gateway, to model a remote call. */
@@ -94,6 +96,7 @@ export const loadConfig = (): Config => {
     readApiPort: port('READ_API_PORT', 3001),
     readApiUrl: env('READ_API_URL', 'http://127.0.0.1:3001').replace(/\/+$/, ''),
     commandRetryLimit: positiveInteger('COMMAND_RETRY_LIMIT', 5),
+    orderRateLimitPerMinute: positiveInteger('ORDER_RATE_LIMIT_PER_MINUTE', 120_000),
     gatewayTimeoutMs: positiveInteger('GATEWAY_TIMEOUT_MS', 5000),
     gatewayLatencyMs: nonNegativeInteger('GATEWAY_LATENCY_MS', 0),
     gatewayBreakerFailureThreshold: positiveInteger('GATEWAY_BREAKER_FAILURE_THRESHOLD', 5),

@@ -59,6 +59,8 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('/sagas', '/sagas?state=bogus');
   await check('/sagas/{orderId}', `/sagas/${orderId}`);
   await check('/sagas/{orderId}', `/sagas/${randomUUID()}`);
+  await check('/inventory', '/inventory?limit=1');
+  await check('/inventory', '/inventory?cursor=not*a*cursor');
   await check('/inventory/{sku}', `/inventory/${sku}`);
   await check('/inventory/{sku}', `/inventory/${uniqueName('none')}`);
   await check('/dashboard/summary', '/dashboard/summary');
@@ -91,6 +93,8 @@ openapi('every route answers as the document says, success and refusals alike', 
     '/orders/{id} 200',
     '/orders/{id} 404',
     '/sagas/{orderId} 200',
+    '/inventory 200',
+    '/inventory 400',
     '/orders 401',
     '/orders/{id} 401',
     '/sagas 403',

@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../platform/auth/token-verifier.ts';
 import { authentication } from '../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../platform/http/openapi.ts';
+import { securityHeaders } from '../platform/http/security-headers.ts';
 import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
 import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
 import { consistencyWait } from './consistency-wait.ts';
@@ -68,6 +69,7 @@ export const createReadApi = (options: ReadApiOptions): ReadApi => {
     if (error?.code !== 'ERR_STREAM_PREMATURE_CLOSE') logError('a response failed while it was sent', error);
   });
   app.use(errorMiddleware(logError));
+  app.use(securityHeaders());
   app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ pool, redis, timeoutMs: options.healthTimeoutMs }),

@@ -17,6 +17,8 @@ export const headerNames = {
   correlationId: 'correlation-id',
   causationId: 'causation-id',
   traceparent: 'traceparent',
+  actorSubject: 'actor-subject',
+  actorRole: 'actor-role',
   contentType: 'content-type',
 } as const;
 
@@ -41,6 +43,9 @@ export interface EventEnvelope {
   correlationId?: string;
   causationId?: string;
   traceparent?: string;
+  /** Who caused it, when a person or client did (a request to an API): token subject and role. */
+  actorSubject?: string;
+  actorRole?: string;
   data: unknown;
 }
 
@@ -64,6 +69,8 @@ export const toKafkaMessage = (event: RecordedEvent): Message => {
   if (metadata.correlationId) headers[headerNames.correlationId] = metadata.correlationId;
   if (metadata.causationId) headers[headerNames.causationId] = metadata.causationId;
   if (metadata.traceparent) headers[headerNames.traceparent] = metadata.traceparent;
+  if (metadata.actorSubject) headers[headerNames.actorSubject] = metadata.actorSubject;
+  if (metadata.actorRole) headers[headerNames.actorRole] = metadata.actorRole;
   return { key: event.streamId, value: payload, headers };
 };
 
@@ -104,6 +111,8 @@ export const fromKafkaMessage = (message: { value: Buffer | null; headers?: IHea
     correlationId: header(message.headers, headerNames.correlationId),
     causationId: header(message.headers, headerNames.causationId),
     traceparent: header(message.headers, headerNames.traceparent),
+    actorSubject: header(message.headers, headerNames.actorSubject),
+    actorRole: header(message.headers, headerNames.actorRole),
     data: decodeEvent(type, schemaVersion, message.value),
   };
 };

@@ -36,6 +36,9 @@ interface World {
   /** An order of `owner` on each side: pending in the store, confirmed with its saga in the read models. */
   commandOrder(): Promise<string>;
   readOrder: string;
+  /** An order of `owner` with a payment stream, and a coupon, on the command side. */
+  paidOrder: string;
+  coupon: string;
 }
 
 interface Request {
@@ -141,6 +144,38 @@ const rows: Row[] = [
     own: 202,
     other: 404,
     operator: 202,
+  },
+  {
+    api: 'commands',
+    route: 'GET /payments/:orderId',
+    request: (world) => ({ method: 'GET', path: `/payments/${world.paidOrder}` }),
+    own: 200,
+    other: 404,
+    operator: 200,
+  },
+  {
+    api: 'commands',
+    route: 'GET /customers/:id/points',
+    request: () => ({ method: 'GET', path: `/customers/${owner}/points` }),
+    own: 200,
+    other: 403,
+    operator: 200,
+  },
+  {
+    api: 'commands',
+    route: 'GET /coupons/:code',
+    request: (world) => ({ method: 'GET', path: `/coupons/${world.coupon}` }),
+    own: 403,
+    other: 403,
+    operator: 200,
+  },
+  {
+    api: 'reads',
+    route: 'GET /inventory',
+    request: () => ({ method: 'GET', path: '/inventory' }),
+    own: 403,
+    other: 403,
+    operator: 200,
   },
   {
     api: 'reads',
@@ -301,7 +336,27 @@ matrix.before(async (ctx) => {
     assert.is(placed.status, 202);
     return placed.body.orderId as string;
   };
-  ctx.world = { commands, reads, tokens, sku, commandOrder, readOrder };
+  const paidOrder = randomUUID();
+  await commands.store.appendToStream(
+    `payment-${paidOrder}`,
+    [
+      {
+        id: randomUUID(),
+        type: 'PaymentRequested',
+        data: {
+          orderId: paidOrder,
+          customerId: owner,
+          parts: [{ method: 'points', amount: 1 }],
+          total: 1,
+          requestedAt: at,
+        },
+      },
+    ],
+    'no_stream',
+  );
+  const coupon = uniqueName('COUPON');
+  assert.is((await commands.post('/coupons', { code: coupon, amount: 5 }, operator)).status, 201);
+  ctx.world = { commands, reads, tokens, sku, commandOrder, readOrder, paidOrder, coupon };
 });
 
 matrix.after(async ({ world }) => {

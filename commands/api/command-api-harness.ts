@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { migrate } from '../../deploy/migrate.ts';
@@ -22,13 +22,15 @@ export interface RunningCommandApi {
   store: EventStore;
   /** The API's key: tokens of any role and subject. Requests carry an operator's token unless they name their own `authorization` (`''` for none). */
   tokens: TestTokens;
+  /** The API's data key: what it sealed, this opens. */
+  dataKey: Buffer;
   /** Moves the API's clock; every command reads `now` from it. */
   setNow(instant: Date): void;
   errorsLogged: unknown[];
   /** Events in the store, all streams, whatever other transactions of the database are doing. */
   countEvents(): Promise<number>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
-  get(path: string): Promise<Answer>;
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
   send(path: string, init: RequestInit): Promise<Answer>;
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export const startCommandApi = async (
   let now = new Date();
   const errorsLogged: unknown[] = [];
   const tokens = testTokens();
+  const dataKey = randomBytes(32);
   const operator = await tokens.bearer('operator', 'test-operator');
   const { wrapStore, ...options } = overrides;
   const app = createCommandApi({
@@ -72,6 +75,7 @@ export const startCommandApi = async (
     readApiUrl,
     logError: (_message, error) => errorsLogged.push(error),
     verifyToken: tokens.verifyToken,
+    dataKey,
     ...options,
   });
   const server = createServer(app.callback());
@@ -88,6 +92,7 @@ export const startCommandApi = async (
     url,
     store,
     tokens,
+    dataKey,
     errorsLogged,
     countEvents: async () => Number((await schema.pool.query('SELECT count(*) AS n FROM events')).rows[0].n),
     setNow: (instant) => {
@@ -100,7 +105,7 @@ export const startCommandApi = async (
         headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
-    get: (path) => send(path, { method: 'GET' }),
+    get: (path, headers = {}) => send(path, { method: 'GET', headers }),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,12 +4,15 @@ import { authentication } from '../../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../../platform/http/error-middleware.ts';
 import { openApiDocument, openApiRoutes } from '../../platform/http/openapi.ts';
 import { problem } from '../../platform/http/problem.ts';
+import { tokenBucketLimiter } from '../../platform/http/rate-limit.ts';
+import { securityHeaders } from '../../platform/http/security-headers.ts';
 import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.ts';
 import { couponsRoutes } from './coupons-routes.ts';
 import { customersRoutes } from './customers-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
+import { paymentsRoutes } from './payments-routes.ts';
 
 export interface CommandApiOptions {
   store: EventStore;
@@ -26,6 +29,10 @@ export interface CommandApiOptions {
   healthTimeoutMs?: number;
   /** Checks bearer tokens (platform/auth/token-verifier.ts). */
   verifyToken: TokenVerifier;
+  /** Seals card tokens and keys idempotency ids (deploy/auth-config.ts `loadDataKey`). */
+  dataKey: Buffer;
+  /** `POST /orders` per token subject per minute (default 120,000: the benchmarks' rates from one subject pass). */
+  orderRateLimitPerMinute?: number;
 }
 
 export const commandApiInfo = {
@@ -38,16 +45,28 @@ export const commandApiInfo = {
 /** The command side over HTTP: the error middleware first, then one router per resource. */
 export const createCommandApi = (options: CommandApiOptions): Koa => {
   const { store, isKafkaUp, readApiUrl, logError = logUnexpectedError, healthTimeoutMs } = options;
-  const deps = { store, clock: options.clock, newId: options.newId, retries: options.retries };
+  const deps = {
+    store,
+    clock: options.clock,
+    newId: options.newId,
+    retries: options.retries,
+    dataKey: options.dataKey,
+  };
+  const orderRateLimit = tokenBucketLimiter({
+    perMinute: options.orderRateLimitPerMinute ?? 120_000,
+    clock: options.clock,
+  });
   const app = new Koa();
   app.use(errorMiddleware(logError, storeProblem));
+  app.use(securityHeaders());
   app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ store, isKafkaUp, timeoutMs: healthTimeoutMs }),
     inventoryRoutes(deps),
     customersRoutes(deps),
     couponsRoutes(deps),
-    ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, '') }),
+    paymentsRoutes(deps),
+    ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, ''), orderRateLimit }),
   ];
   const docs = openApiRoutes(() => openApiDocument(commandApiInfo, routers));
   for (const router of [...routers, docs]) {

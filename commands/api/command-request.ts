@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { CommandMetadata } from '../../domain/message.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
 import type { ResponseSpec } from '../../platform/http/api-router.ts';
 import { success } from '../../platform/http/responses.ts';
 import { encodeConsistencyToken } from '../../schemas/consistency-token.ts';
@@ -13,6 +14,8 @@ export interface CommandApiDependencies {
   store: EventStore;
   clock: () => Date;
   newId: () => string;
+  /** Seals card tokens and keys idempotency ids (platform/data-key.ts). */
+  dataKey: Buffer;
   /** Attempts of the command handler on a version conflict. */
   retries?: number;
 }
@@ -34,6 +37,7 @@ export interface CommandRequest {
 export const commandRequest = (
   ctx: Context,
   { clock, newId }: CommandApiDependencies,
+  actor: Actor | undefined,
   ids: { commandId?: string; correlationId?: string } = {},
 ): CommandRequest => {
   const commandId = ids.commandId ?? newId();
@@ -41,9 +45,13 @@ export const commandRequest = (
   const correlationId = ids.correlationId ?? (correlationPattern.test(header) ? header : commandId);
   return {
     metadata: { commandId, now: clock().toISOString(), correlationId },
-    eventMetadata: { traceparent: traceparentFor(ctx.get('traceparent') || undefined) },
+    eventMetadata: { traceparent: traceparentFor(ctx.get('traceparent') || undefined), ...actorMetadata(actor) },
   };
 };
+
+/** Who caused an event, for the audit trail (`ops events tail`, Kafka headers `actor-subject`, `actor-role`). */
+export const actorMetadata = (actor: Actor | undefined): EventMetadata =>
+  actor ? { actorSubject: actor.subject, actorRole: actor.role ?? 'none' } : {};
 
 /**
  * A successful command answer: its status, body and the consistency token naming the stream and

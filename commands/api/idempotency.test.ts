@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check } from '../../platform/http/validation.ts';
 import {
   canonicalJson,
   idempotencyKeyHeaders,
-  nameBasedUuid,
   orderIdForKey,
   placeOrderCommandIdForKey,
   requestHash,
@@ -12,18 +12,20 @@ import {
 
 const idempotency = suite('idempotency');
 
-idempotency('nameBasedUuid is RFC 9562 version 5 (the DNS example of the RFC)', () => {
-  assert.is(
-    nameBasedUuid('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'),
-    '2ed6657d-e927-568b-95e1-2665a8aea6a2',
-  );
-});
+const dataKey = randomBytes(32);
 
-idempotency('the same key gives the same order id; the command id differs from it', () => {
-  assert.is(orderIdForKey('key-1'), orderIdForKey('key-1'));
-  assert.is.not(orderIdForKey('key-1'), orderIdForKey('key-2'));
-  assert.is.not(placeOrderCommandIdForKey('key-1'), orderIdForKey('key-1'));
-  assert.match(orderIdForKey('key-1'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+idempotency('the same subject and key give the same order id; another subject, key or data key another', () => {
+  assert.is(orderIdForKey(dataKey, 'c1', 'key-1'), orderIdForKey(dataKey, 'c1', 'key-1'));
+  assert.is.not(orderIdForKey(dataKey, 'c1', 'key-1'), orderIdForKey(dataKey, 'c1', 'key-2'));
+  assert.is.not(orderIdForKey(dataKey, 'c1', 'key-1'), orderIdForKey(dataKey, 'c2', 'key-1'), 'keys are per subject');
+  assert.is.not(orderIdForKey(dataKey, 'c1', 'key-1'), orderIdForKey(randomBytes(32), 'c1', 'key-1'));
+  // The parts cannot be shifted into one another: ("c1:k", "x") is not ("c1", "k:x").
+  assert.is.not(orderIdForKey(dataKey, 'c1:k', 'x'), orderIdForKey(dataKey, 'c1', 'k:x'));
+  assert.is.not(placeOrderCommandIdForKey(dataKey, 'c1', 'key-1'), orderIdForKey(dataKey, 'c1', 'key-1'));
+  assert.match(
+    orderIdForKey(dataKey, 'c1', 'key-1'),
+    /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
 });
 
 idempotency('the request hash ignores key order and undefined fields, not values', () => {
@@ -33,8 +35,13 @@ idempotency('the request hash ignores key order and undefined fields, not values
     items: [{ quantity: 1, sku: 's' }],
     customerId: 'c1',
   };
-  assert.is(requestHash(a), requestHash(b));
-  assert.is.not(requestHash(a), requestHash({ ...a, customerId: 'c2' }));
+  assert.is(requestHash(dataKey, a), requestHash(dataKey, b));
+  assert.is.not(requestHash(dataKey, a), requestHash(dataKey, { ...a, customerId: 'c2' }));
+  assert.is.not(
+    requestHash(dataKey, a),
+    requestHash(randomBytes(32), a),
+    'keyed: a token in it cannot be tested by guessing',
+  );
   assert.is(canonicalJson({ b: [1, { d: null, c: 'x' }], a: true }), '{"a":true,"b":[1,{"c":"x","d":null}]}');
 });
 

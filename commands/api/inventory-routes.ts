@@ -37,8 +37,8 @@ export const inventoryRoutes = (deps: CommandApiDependencies): ApiRouter => {
       body: registerSkuBody,
       responses: { 201: accepted('The SKU is registered', skuRegistered), ...refusals(400, 409) },
     },
-    async (ctx, { body }) => {
-      const { metadata, eventMetadata } = commandRequest(ctx, deps);
+    async (ctx, { body, actor }) => {
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, actor);
       const command: RegisterSku = { type: 'RegisterSku', data: body, metadata };
       const streamId = inventoryStreamId(body.sku);
       const outcome = await handleCommand({
@@ -63,9 +63,9 @@ export const inventoryRoutes = (deps: CommandApiDependencies): ApiRouter => {
       body: restockBody,
       responses: { 202: accepted('The units are added', stockRestocked), ...refusals(400, 404, 422) },
     },
-    async (ctx, { params, body }) => {
+    async (ctx, { params, body, actor }) => {
       const data = { sku: params.sku, quantity: body.quantity };
-      const { metadata, eventMetadata } = commandRequest(ctx, deps);
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, actor);
       const command: Restock = { type: 'Restock', data, metadata };
       const streamId = inventoryStreamId(data.sku);
       const outcome = await handleCommand({

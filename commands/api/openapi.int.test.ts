@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { OpenApiDocument } from '../../platform/http/openapi.ts';
@@ -87,6 +88,35 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('get', '/docs/api-docs.js', api.get('/docs/api-docs.js'));
   await check('get', '/docs/api-docs.css', api.get('/docs/api-docs.css'));
   const customer = await api.tokens.bearer('customer', customerId);
+  const paidOrder = randomUUID();
+  await api.store.appendToStream(
+    `payment-${paidOrder}`,
+    [
+      {
+        id: randomUUID(),
+        type: 'PaymentRequested',
+        data: {
+          orderId: paidOrder,
+          customerId,
+          parts: [{ method: 'card', amount: 5, token: 'sealed:v1:a.b.c' }],
+          total: 5,
+          requestedAt: new Date().toISOString(),
+        },
+      },
+      {
+        id: randomUUID(),
+        type: 'PaymentDeclined',
+        data: { orderId: paidOrder, reason: 'declined', declinedAt: new Date().toISOString() },
+      },
+    ],
+    'no_stream',
+  );
+  await check('get', '/payments/{orderId}', api.get(`/payments/${paidOrder}`));
+  await check('get', '/payments/{orderId}', api.get(`/payments/${randomUUID()}`));
+  await check('get', '/customers/{id}/points', api.get(`/customers/${customerId}/points`));
+  await check('get', '/customers/{id}/points', api.get(`/customers/someone-else/points`, customer));
+  await check('get', '/coupons/{code}', api.get(`/coupons/${code}`));
+  await check('get', '/coupons/{code}', api.get(`/coupons/${uniqueName('NONE')}`));
   await check('post', '/coupons', api.post('/coupons', { code, amount: 200 }, { authorization: '' }));
   await check('post', '/inventory', api.post('/inventory', {}, { authorization: 'Bearer x.y.z' }));
   await check('post', '/customers/{id}/points', api.post(`/customers/${customerId}/points`, { amount: 1 }, customer));
@@ -126,6 +156,12 @@ openapi('every route answers as the document says, success and refusals alike', 
     'post /inventory 401',
     'post /customers/{id}/points 403',
     'post /orders 403',
+    'get /payments/{orderId} 200',
+    'get /payments/{orderId} 404',
+    'get /customers/{id}/points 200',
+    'get /customers/{id}/points 403',
+    'get /coupons/{code} 200',
+    'get /coupons/{code} 404',
   ]) {
     assert.ok(statuses.has(expected), `exercised ${expected}`);
   }

@@ -7,9 +7,11 @@ import { orderDecider } from '../../domain/order/order-decider.ts';
 import { isGatewayMethod, type PaymentPart, paymentMethods } from '../../domain/payment-plan/payment-part.ts';
 import { orderStreamId } from '../../domain/streams.ts';
 import { type Actor, actsFor, isOperator } from '../../platform/auth/actor.ts';
+import { seal } from '../../platform/data-key.ts';
 import { forbidden } from '../../platform/http/access.ts';
 import { ApiRouter } from '../../platform/http/api-router.ts';
 import { integer, list, object, oneOf, optionalText, text } from '../../platform/http/fields.ts';
+import type { RateLimiter } from '../../platform/http/rate-limit.ts';
 import { refusals } from '../../platform/http/responses.ts';
 import { handleCommand, readState } from '../command-handler.ts';
 import { accepted, answer, type CommandApiDependencies, commandRequest, producedData } from './command-request.ts';
@@ -19,6 +21,8 @@ import { paymentAccounts, pricedLines } from './order-inputs.ts';
 export interface OrdersDependencies extends CommandApiDependencies {
   /** Base URL of the query API; an accepted order points there with `Location`. */
   readApiUrl: string;
+  /** `POST /orders` per subject. */
+  orderRateLimit: RateLimiter;
 }
 
 const orderLine = object({ sku: text(), quantity: integer(1, maxLineQuantity) });
@@ -80,6 +84,10 @@ const paymentPartOf = (part: z.output<typeof paymentPart>): PaymentPart => ({
   ...(part.couponCode == null ? {} : { couponCode: part.couponCode }),
 });
 
+/** Card and BNPL tokens leave the API sealed: events and Kafka records never hold them in clear. */
+const sealedPart = (dataKey: Buffer, part: PaymentPart): PaymentPart =>
+  part.token === undefined ? part : { ...part, token: seal(dataKey, part.token) };
+
 /** A customer orders for themselves (`customerId` left out or their own); an operator names the customer. */
 const customerOfOrder = (actor: Actor | undefined, customerId: string | undefined): string => {
   if (isOperator(actor)) {
@@ -99,7 +107,7 @@ const customerOfOrder = (actor: Actor | undefined, customerId: string | undefine
  * `POST /orders/:id/cancel` is the customer's cancellation (202).
  */
 export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
-  const { store, retries, readApiUrl, newId } = deps;
+  const { store, retries, readApiUrl, newId, dataKey, orderRateLimit } = deps;
   const router = new ApiRouter({ prefix: '/orders', tag: 'orders' });
 
   router.post(
@@ -117,30 +125,33 @@ export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
             Location: 'Where the query API shows the order',
           },
         },
-        ...refusals(400, 422),
+        ...refusals(400, 403, 422, 429),
       },
     },
     async (ctx, { headers, body, actor }) => {
+      orderRateLimit.take((actor as Actor).subject);
       const request = {
         customerId: customerOfOrder(actor, body.customerId ?? undefined),
         items: body.items.map(({ sku, quantity }) => ({ sku, quantity })),
         payment: body.payment.map(paymentPartOf),
       };
       const key = headers['Idempotency-Key'];
-      const orderId = key === undefined ? newId() : orderIdForKey(key);
-      const hash = requestHash(request);
+      const subject = (actor as Actor).subject;
+      const orderId = key === undefined ? newId() : orderIdForKey(dataKey, subject, key);
+      const hash = requestHash(dataKey, request);
 
       const [lines, context] = await Promise.all([
         pricedLines(store, request.items),
         paymentAccounts(store, request.customerId, request.payment),
       ]);
-      const { metadata, eventMetadata } = commandRequest(ctx, deps, {
-        commandId: key === undefined ? undefined : placeOrderCommandIdForKey(key),
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, actor, {
+        commandId: key === undefined ? undefined : placeOrderCommandIdForKey(dataKey, subject, key),
         correlationId: orderId,
       });
+      const payment = request.payment.map((part) => sealedPart(dataKey, part));
       const command: PlaceOrder = {
         type: 'PlaceOrder',
-        data: { orderId, customerId: request.customerId, lines, payment: request.payment, context },
+        data: { orderId, customerId: request.customerId, lines, payment, context },
         metadata,
       };
       const streamId = orderStreamId(orderId);
@@ -177,7 +188,7 @@ export const ordersRoutes = (deps: OrdersDependencies): ApiRouter => {
         const state = await readState(store, orderDecider, orderStreamId(orderId));
         if (state.status === 'Empty' || !actsFor(actor, state.order.customerId)) throw notFound(`no order ${orderId}`);
       }
-      const { metadata, eventMetadata } = commandRequest(ctx, deps, { correlationId: orderId });
+      const { metadata, eventMetadata } = commandRequest(ctx, deps, actor, { correlationId: orderId });
       const command: CancelOrder = {
         type: 'CancelOrder',
         data: { orderId, reason: 'customer_request', requestedBy: isOperator(actor) ? 'operator' : 'customer' },

@@ -7,16 +7,26 @@ import { createEventStore } from '../../commands/event-store/create-event-store.
 import { kafkaProbe } from '../../commands/kafka-probe.ts';
 import { createPaymentService } from '../../commands/payment/payment-service.ts';
 import { configuredPaymentGateway } from '../../commands/payment-gateway/configured-gateway.ts';
+import { loadDataKey } from '../../deploy/auth-config.ts';
 import { loadConfig } from '../../deploy/config.ts';
 import { log, startLogging } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
 import { SagaRuntime, sagaOptionsOf } from './saga-runner.ts';
 
-startLogging('saga');
+const logger = startLogging('saga');
 
 const config = loadConfig();
 const clock = () => new Date();
+// Card tokens arrive sealed under the data key; the gateway adapter opens them (docs/security.md).
+const dataKey = (() => {
+  try {
+    return loadDataKey();
+  } catch (error) {
+    logger.fatal(`saga: ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const poolSettings = {
   connectTimeoutMs: config.postgresConnectTimeoutMs,
   statementTimeoutMs: config.postgresStatementTimeoutMs,
@@ -32,7 +42,7 @@ const metrics = await startMetricsServer({
 });
 const payments = createPaymentService({
   store,
-  gateway: configuredPaymentGateway(config, clock),
+  gateway: configuredPaymentGateway(config, clock, dataKey),
   clock,
   gatewayTimeoutMs: config.gatewayTimeoutMs,
   retries: config.commandRetryLimit,
