@@ -21,7 +21,10 @@ export const isSealed = (value: string): boolean => value.startsWith(sealedPrefi
 
 /** The clear text; throws when the value was sealed under another key or altered. */
 export const unseal = (key: Buffer, value: string): string => {
-  const [nonce, sealed, tag] = value.slice(sealedPrefix.length).split('.').map((part) => Buffer.from(part, 'base64url'));
+  const [nonce, sealed, tag] = value
+    .slice(sealedPrefix.length)
+    .split('.')
+    .map((part) => Buffer.from(part, 'base64url'));
   if (!isSealed(value) || !nonce || !sealed || !tag) throw new Error('not a sealed value');
   const decipher = createDecipheriv(algorithm, key, nonce);
   decipher.setAuthTag(tag);
@@ -29,7 +32,8 @@ export const unseal = (key: Buffer, value: string): string => {
 };
 
 /** HMAC-SHA256 of `name` under the key, hex. */
-export const keyedHash = (key: Buffer, name: string): string => createHmac('sha256', key).update(name, 'utf8').digest('hex');
+export const keyedHash = (key: Buffer, name: string): string =>
+  createHmac('sha256', key).update(name, 'utf8').digest('hex');
 
 /**
  * A UUID (version 8, RFC 9562's custom layout) from the HMAC of `name`: the same name always gives the

@@ -42,7 +42,11 @@ inventory('GET /inventory lists SKUs in order, a page at a time, for operators',
   } while (cursor);
   const ours = seen.filter((sku) => sku.startsWith(prefix));
   assert.equal(ours, [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
-  assert.equal([...seen].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)), seen, 'in byte order, none twice');
+  assert.equal(
+    [...seen].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)),
+    seen,
+    'in byte order, none twice',
+  );
   assert.is(new Set(seen).size, seen.length);
   const bad = await api.get('/inventory?cursor=bm90LWEtc2t1IQ');
   assert.is(bad.status, 400);

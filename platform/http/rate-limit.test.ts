@@ -22,11 +22,19 @@ limits('a minute of requests at once, then one per refill; each subject has its 
   const refused = refusalOf(() => limiter.take('a'));
   assert.is(refused?.status, 429);
   assert.equal(refused?.headers, { 'Retry-After': '10' });
-  assert.is(refusalOf(() => limiter.take('b')), undefined, 'another subject is not held back');
+  assert.is(
+    refusalOf(() => limiter.take('b')),
+    undefined,
+    'another subject is not held back',
+  );
   now += 9_000;
   assert.is(refusalOf(() => limiter.take('a'))?.headers['Retry-After'], '1');
   now += 1_000;
-  assert.is(refusalOf(() => limiter.take('a')), undefined, 'one token back after 10 s');
+  assert.is(
+    refusalOf(() => limiter.take('a')),
+    undefined,
+    'one token back after 10 s',
+  );
   now += 3_600_000;
   for (let i = 0; i < 6; i++) limiter.take('a');
   assert.is(refusalOf(() => limiter.take('a'))?.status, 429, 'never more than a minute of burst');
