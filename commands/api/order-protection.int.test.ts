@@ -72,7 +72,7 @@ protection(
     const [event] = await api.store.readStream(`order-${placed.body.orderId}`);
     const stored = JSON.stringify(event?.data);
     assert.not.match(stored, /tok_ok/);
-    const token = (event?.data as { payment: { token: string }[] }).payment[0]?.token ?? '';
+    const token = (event?.data as { payment?: { token: string }[] } | undefined)?.payment?.[0]?.token ?? '';
     assert.match(token, /^sealed:v1:/);
     assert.is(unseal(api.dataKey, token), 'tok_ok');
     assert.is(event?.metadata.actorSubject, erin);
