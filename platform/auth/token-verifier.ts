@@ -33,26 +33,37 @@ export const tokenVerifier = (settings: AuthSettings): TokenVerifier => {
       const role = roleOfClaims(payload as { roles?: unknown; role?: unknown });
       return role === undefined ? { subject } : { subject, role };
     } catch (error) {
-      throw refusalOf(error);
+      throw refusalOf(error, keys.kind === 'jwks');
     }
   };
 };
 
-const refusalOf = (error: unknown): Error => {
+const refusalOf = (error: unknown, fetchesKeys: boolean): Error => {
   if (error instanceof InvalidToken) return error;
-  if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) {
-    return new ServiceUnavailable('identity-provider', 'the identity provider did not answer', { cause: error });
-  }
   if (error instanceof errors.JWTExpired) return new InvalidToken('the token has expired');
-  if (error instanceof errors.JWTClaimValidationFailed)
+  if (error instanceof errors.JWTClaimValidationFailed) {
     return new InvalidToken(`the token's ${error.claim} claim is not accepted`);
-  if (error instanceof errors.JOSEAlgNotAllowed)
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
     return new InvalidToken('the token is signed with an algorithm this API does not accept');
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
+  }
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return new InvalidToken('the token signature does not verify');
   }
-  if (error instanceof errors.JOSEError) return new InvalidToken('the token is malformed');
-  if (error instanceof TypeError) return new InvalidToken('the token is malformed');
-  // A JWKS fetch that failed at the socket: the provider is away, not the token wrong.
-  return new ServiceUnavailable('identity-provider', 'the identity provider could not be reached', { cause: error });
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
+    return new InvalidToken('the token is malformed');
+  }
+  // Anything else while keys come from the identity provider is its JWKS not answering (timeout, socket,
+  // not 200, not a key set): the provider is away, the token is not shown wrong, so 503 rather than 401.
+  if (fetchesKeys)
+    return new ServiceUnavailable('identity-provider', 'the identity provider could not be reached', { cause: error });
+  return new InvalidToken('the token is malformed');
 };
