@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../commands/event-store/event-store.ts';
+import { describeError } from '../../platform/kafka/failure.ts';
 import { isKnownEventType, topicFor } from '../../schemas/event-catalog.ts';
 import { fromKafkaMessage, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
-import { describeError } from '../kafka/failure-kind.ts';
 import type { Queryable } from '../projector/projection.ts';
 import { type FoldEvent, foldEventOf, type IndependentFold } from '../rebuild/independent-fold.ts';
 import { compareModels } from '../rebuild/model-checksum.ts';

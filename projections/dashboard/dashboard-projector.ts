@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
-import { topicForAggregate } from '../../schemas/event-catalog.ts';
-import { deadLetterTopic } from '../kafka/dead-letter.ts';
+import { deadLetterTopic } from '../../platform/kafka/dead-letter.ts';
+import { describeError, failureKind } from '../../platform/kafka/failure.ts';
 import {
-  BatchConsumer,
   type BatchContext,
   type BatchOutcome,
+  GroupConsumer,
   type PartitionBatch,
-} from '../projector/batch-consumer.ts';
+} from '../../platform/kafka/group-consumer.ts';
+import { topicForAggregate } from '../../schemas/event-catalog.ts';
 import { decodeRecord } from '../projector/decoded-record.ts';
 import { dashboardKeys } from './dashboard-keys.ts';
 import {
@@ -62,7 +63,7 @@ export class DashboardProjector {
   readonly groupId: string;
   readonly deadLetterTopic: string;
   readonly topics: string[];
-  private readonly consumer: BatchConsumer;
+  private readonly consumer: GroupConsumer;
   private readonly keys: ReturnType<typeof dashboardKeys>;
   private readonly ttls: DashboardTtls;
 
@@ -73,12 +74,12 @@ export class DashboardProjector {
     this.topics = dashboardTopics.map((topic) => `${prefix}${topic}`);
     this.keys = dashboardKeys(options.keyPrefix);
     this.ttls = { ...defaultDashboardTtls, ...options.ttls };
-    this.consumer = new BatchConsumer({
+    this.consumer = new GroupConsumer({
       brokers: options.brokers,
       groupId: this.groupId,
       topics: this.topics,
       deadLetterTopic: this.deadLetterTopic,
-      apply: (batch, context) => this.apply(batch, context),
+      mode: { batch: (batch, context) => this.apply(batch, context) },
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       maxRetryDelayMs: options.maxRetryDelayMs,
       log: options.log,
@@ -96,7 +97,7 @@ export class DashboardProjector {
 
   private async apply(batch: PartitionBatch, context: BatchContext): Promise<BatchOutcome> {
     await this.options.beforeBatch?.();
-    const updates: DashboardUpdate[] = [];
+    const updates: { message: KafkaMessage; update: DashboardUpdate }[] = [];
     const unreadable: { message: KafkaMessage; reason: string }[] = [];
     let lastEventAt: string | undefined;
     for (const record of batch.messages.map(decodeRecord)) {
@@ -105,12 +106,30 @@ export class DashboardProjector {
         continue;
       }
       const update = dashboardUpdateOf(record.envelope);
-      if (update) updates.push(update);
+      if (update) updates.push({ message: record.message, update });
       lastEventAt = record.envelope.recordedAt;
     }
+    const lastEvent = lastEventAt ? { field: `${batch.topic}:${batch.partition}`, at: lastEventAt } : undefined;
+    const changed = context.isolate
+      ? (await this.applyOneByOne(updates, context)) + (await this.applyPipelined([], lastEvent))
+      : await this.applyPipelined(
+          updates.map(({ update }) => update),
+          lastEvent,
+        );
+    for (const { message, reason } of unreadable) await context.deadLetter(message, reason);
+    if (changed > 0) {
+      const change: DashboardChange = { source: 'dashboard', changed, at: new Date().toISOString() };
+      await this.options.redis.publish(this.keys.changes, JSON.stringify(change));
+    }
+    return { kind: 'applied' };
+  }
+
+  /** Every update in one round trip; answers how many changed Redis. Applying them again is harmless. */
+  private async applyPipelined(updates: DashboardUpdate[], lastEvent?: { field: string; at: string }): Promise<number> {
+    if (updates.length === 0 && !lastEvent) return 0;
     const pipeline = this.options.redis.pipeline();
     for (const update of updates) queueDashboardUpdate(pipeline, this.keys, update, this.ttls);
-    if (lastEventAt) pipeline.hset(this.keys.lastEvent, `${batch.topic}:${batch.partition}`, lastEventAt);
+    if (lastEvent) pipeline.hset(this.keys.lastEvent, lastEvent.field, lastEvent.at);
     const results = (await pipeline.exec()) ?? [];
     const failure = results.find(([error]) => error)?.[0];
     if (failure) {
@@ -118,12 +137,23 @@ export class DashboardProjector {
       if (isNoScriptError(failure)) await loadDashboardScripts(this.options.redis);
       throw failure;
     }
-    for (const { message, reason } of unreadable) await context.deadLetter(message, reason);
-    const changed = results.slice(0, updates.length).filter(([, applied]) => applied === 1).length;
-    if (changed > 0) {
-      const change: DashboardChange = { source: 'dashboard', changed, at: new Date().toISOString() };
-      await this.options.redis.publish(this.keys.changes, JSON.stringify(change));
+    return results.slice(0, updates.length).filter(([, applied]) => applied === 1).length;
+  }
+
+  /** After repeated failures: update by update, and a record whose update still fails is dead-lettered. */
+  private async applyOneByOne(
+    updates: { message: KafkaMessage; update: DashboardUpdate }[],
+    context: BatchContext,
+  ): Promise<number> {
+    let changed = 0;
+    for (const { message, update } of updates) {
+      try {
+        changed += await this.applyPipelined([update]);
+      } catch (error) {
+        if (failureKind(error) === 'transient') throw error;
+        await context.deadLetter(message, describeError(error));
+      }
     }
-    return { kind: 'applied' };
+    return changed;
   }
 }

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
+import { describeError } from '../../platform/kafka/failure.ts';
 import { type EventEnvelope, fromKafkaMessage } from '../../schemas/kafka-envelope.ts';
-import { describeError } from '../kafka/failure-kind.ts';
 
 /** A record read once per batch: its envelope, or why it can never be read (poison). */
 export type DecodedRecord =

@@ -1,6 +1,6 @@
 import type { Event } from '../../domain/message.ts';
+import { PoisonMessageError } from '../../platform/kafka/failure.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
-import { PoisonMessageError } from '../kafka/failure-kind.ts';
 
 /**
  * Narrows an envelope to the event union a projection handles. A type outside it (a new event on

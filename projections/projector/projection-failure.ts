@@ -1,4 +1,4 @@
-import { isPoison } from '../kafka/failure-kind.ts';
+import { isPoison } from '../../platform/kafka/failure.ts';
 
 /**
  * SQLSTATEs that the same event will raise on every attempt: the data does not fit the table

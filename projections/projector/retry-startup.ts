@@ -1,4 +1,4 @@
-import { describeError } from '../kafka/failure-kind.ts';
+import { describeError } from '../../platform/kafka/failure.ts';
 
 /**
  * Startup steps against a broker that is busy (topic creation while other topics are created or

@@ -1,8 +1,13 @@
 import type pg from 'pg';
-import { deadLetterTopic } from '../kafka/dead-letter.ts';
-import { describeError } from '../kafka/failure-kind.ts';
-import { jsonLineLog } from '../kafka/json-line-log.ts';
-import { BatchConsumer, type BatchContext, type BatchOutcome, type PartitionBatch } from './batch-consumer.ts';
+import { deadLetterTopic } from '../../platform/kafka/dead-letter.ts';
+import { describeError, failureKind } from '../../platform/kafka/failure.ts';
+import {
+  type BatchContext,
+  type BatchOutcome,
+  GroupConsumer,
+  type PartitionBatch,
+} from '../../platform/kafka/group-consumer.ts';
+import { log as processLog } from '../../platform/logger.ts';
 import { type DecodedRecord, decodeRecord } from './decoded-record.ts';
 import type { Projection } from './projection.ts';
 import { isProjectionPoison } from './projection-failure.ts';
@@ -57,7 +62,7 @@ class RedoWithout extends Error {}
 export class TransactionalProjector {
   readonly groupId: string;
   readonly deadLetterTopic: string;
-  private readonly consumer: BatchConsumer;
+  private readonly consumer: GroupConsumer;
   private readonly log: (line: Record<string, unknown>) => void;
   /** Partitions whose first batch since the last assignment was checked against the stored offset. */
   private readonly checkedPartitions = new Set<string>();
@@ -66,13 +71,13 @@ export class TransactionalProjector {
     const prefix = options.topicPrefix ?? '';
     this.groupId = options.groupId ?? projectorGroupId(options.projection.name, prefix);
     this.deadLetterTopic = deadLetterTopic(this.groupId, prefix);
-    this.log = options.log ?? jsonLineLog;
-    this.consumer = new BatchConsumer({
+    this.log = options.log ?? processLog;
+    this.consumer = new GroupConsumer({
       brokers: options.brokers,
       groupId: this.groupId,
       topics: options.projection.topics.map((topic) => `${prefix}${topic}`),
       deadLetterTopic: this.deadLetterTopic,
-      apply: (batch, context) => this.apply(batch, context),
+      mode: { batch: (batch, context) => this.apply(batch, context) },
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       maxRetryDelayMs: options.maxRetryDelayMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -163,7 +168,9 @@ export class TransactionalProjector {
         try {
           await projection.handle(client, record.envelope);
         } catch (error) {
-          if (!isProjectionPoison(error)) throw error;
+          // After repeated failures the batch is applied record by record: what still fails is set aside.
+          const refusedForGood = isProjectionPoison(error) || (context.isolate && failureKind(error) !== 'transient');
+          if (!refusedForGood) throw error;
           refused.set(record.offset, describeError(error));
           throw new RedoWithout();
         }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { describeError } from '../../platform/kafka/failure.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
-import { describeError } from '../kafka/failure-kind.ts';
 import type { Projection } from '../projector/projection.ts';
 import { isProjectionPoison } from '../projector/projection-failure.ts';
 import { literalOf, NoLiteral } from './sql-literal.ts';

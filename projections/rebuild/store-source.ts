@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../commands/event-store/event-store.ts';
+import { describeError } from '../../platform/kafka/failure.ts';
 import { isKnownEventType, topicFor } from '../../schemas/event-catalog.ts';
 import { fromKafkaMessage, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
-import { describeError } from '../kafka/failure-kind.ts';
 import type { SourceRecord } from './shadow-batch.ts';
 
 /** The store's last position when the rebuild starts, and how many events lie up to it. */

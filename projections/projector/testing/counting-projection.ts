@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { PoisonMessageError } from '../../kafka/failure-kind.ts';
+import { PoisonMessageError } from '../../../platform/kafka/failure.ts';
 import type { Projection } from '../projection.ts';
 
 /**

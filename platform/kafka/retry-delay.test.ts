@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { retryDelayMs } from './retry-pause.ts';
+import { retryDelayMs } from './retry-delay.ts';
 
 const test = suite('pause before a retry');
 
