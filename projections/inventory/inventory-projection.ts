@@ -4,6 +4,7 @@ import { topicForAggregate } from '../../schemas/event-catalog.ts';
 import { eventOf } from '../projector/event-of.ts';
 import type { Projection } from '../projector/projection.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
+import { writeInventoryBatch } from './inventory-batch.ts';
 import { type InventoryTables, inventoryTables } from './inventory-tables.ts';
 
 /**
@@ -22,6 +23,7 @@ export const inventoryProjection = ({
   return {
     name,
     topics: [topicForAggregate('inventory')],
+    applyBatch: (tx, envelopes) => writeInventoryBatch(tx, inventory, envelopes),
     handle: async (tx, envelope) => {
       const event = eventOf<InventoryEvent>(envelope, inventoryEventTypes);
       const version = envelope.streamVersion;

@@ -5,6 +5,7 @@ import { paymentPartsView } from '../payments/payment-parts-view.ts';
 import { eventOf } from '../projector/event-of.ts';
 import type { Projection } from '../projector/projection.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
+import { writeOrdersBatch } from './orders-batch.ts';
 import { type OrdersTables, ordersTables } from './orders-tables.ts';
 
 /**
@@ -22,6 +23,7 @@ export const ordersProjection = ({
   return {
     name,
     topics: [topicForAggregate('order')],
+    applyBatch: (tx, envelopes) => writeOrdersBatch(tx, orders, envelopes),
     handle: async (tx, envelope) => {
       const event = eventOf<OrderEvent>(envelope, orderEventTypes);
       const version = envelope.streamVersion;

@@ -5,6 +5,7 @@ import { eventOf } from '../projector/event-of.ts';
 import type { Projection } from '../projector/projection.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
 import { paymentPartsView } from './payment-parts-view.ts';
+import { writePaymentsBatch } from './payments-batch.ts';
 import { type PaymentsTables, paymentsTables } from './payments-tables.ts';
 
 /** Stream `payment-<orderId>` into one row per payment, every write guarded by `version < $version`. */
@@ -21,6 +22,7 @@ export const paymentsProjection = ({
   return {
     name,
     topics: [topicForAggregate('payment')],
+    applyBatch: (tx, envelopes) => writePaymentsBatch(tx, payments, envelopes),
     handle: async (tx, envelope) => {
       const event = eventOf<PaymentEvent>(envelope, paymentEventTypes);
       const version = envelope.streamVersion;

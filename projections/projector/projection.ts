@@ -15,6 +15,13 @@ export interface Projection {
   /** Topics it reads, without the environment's prefix. */
   topics: readonly string[];
   handle: ProjectionHandler;
+  /**
+   * Applies a partition batch's events (in order, already past the stored offset) with one set-based
+   * statement per table. It must leave the rows exactly as `handle` would, one event after another; any
+   * failure that is not transient makes the projector redo the batch through `handle`, record by record.
+   * The live projector uses it when present; rebuilds and catch-ups use `handle`.
+   */
+  applyBatch?: (tx: pg.PoolClient, envelopes: readonly EventEnvelope[]) => Promise<void>;
 }
 
 /** `pg.Pool` or a client checked out of it: query functions run on either. */

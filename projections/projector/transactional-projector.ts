@@ -8,6 +8,7 @@ import {
   type PartitionBatch,
 } from '../../platform/kafka/group-consumer.ts';
 import { log as processLog } from '../../platform/logger.ts';
+import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import { type DecodedRecord, decodeRecord } from './decoded-record.ts';
 import type { Projection } from './projection.ts';
 import { isProjectionPoison } from './projection-failure.ts';
@@ -52,6 +53,9 @@ export const projectorGroupId = (projectionName: string, prefix = ''): string =>
 
 /** A handler refused a record for good: the transaction is rolled back and the batch redone without it. */
 class RedoWithout extends Error {}
+
+/** The set-based statements failed: the transaction is rolled back and the batch redone one event at a time. */
+class RedoRecordByRecord extends Error {}
 
 /**
  * Applies each Kafka batch in one PostgreSQL transaction that also moves the projection's offsets
@@ -119,11 +123,13 @@ export class TransactionalProjector {
   private async apply(batch: PartitionBatch, context: BatchContext): Promise<BatchOutcome> {
     const records = batch.messages.map(decodeRecord);
     const refused = new Map<bigint, string>();
+    let setBased = this.options.projection.applyBatch !== undefined && !context.isolate;
     for (;;) {
       try {
-        return await this.applyOnce(batch, records, refused, context);
+        return await this.applyOnce(batch, records, refused, context, setBased);
       } catch (error) {
-        if (!(error instanceof RedoWithout)) throw error;
+        if (error instanceof RedoRecordByRecord) setBased = false;
+        else if (!(error instanceof RedoWithout)) throw error;
       }
     }
   }
@@ -133,6 +139,7 @@ export class TransactionalProjector {
     records: DecodedRecord[],
     refused: Map<bigint, string>,
     context: BatchContext,
+    setBased: boolean,
   ): Promise<BatchOutcome> {
     const { projection } = this.options;
     const { topic, partition } = batch;
@@ -151,9 +158,9 @@ export class TransactionalProjector {
           return { kind: 'seek', offset: stored.toString() };
         }
       }
-      let applied = 0;
-      let lastEventAt: string | undefined;
       const deadLetters: { record: DecodedRecord; reason: string }[] = [];
+      const fresh: EventEnvelope[] = [];
+      const freshOffsets: bigint[] = [];
       for (const record of records) {
         if (record.offset < stored) continue;
         if ('unreadable' in record) {
@@ -165,18 +172,32 @@ export class TransactionalProjector {
           deadLetters.push({ record, reason: refusal });
           continue;
         }
-        try {
-          await projection.handle(client, record.envelope);
-        } catch (error) {
-          // After repeated failures the batch is applied record by record: what still fails is set aside.
-          const refusedForGood = isProjectionPoison(error) || (context.isolate && failureKind(error) !== 'transient');
-          if (!refusedForGood) throw error;
-          refused.set(record.offset, describeError(error));
-          throw new RedoWithout();
-        }
-        applied += 1;
-        lastEventAt = record.envelope.recordedAt;
+        fresh.push(record.envelope);
+        freshOffsets.push(record.offset);
       }
+      if (setBased && projection.applyBatch) {
+        try {
+          if (fresh.length > 0) await projection.applyBatch(client, fresh);
+        } catch (error) {
+          if (failureKind(error) === 'transient') throw error;
+          // Which record it was (and whether for good) only the one-by-one path can tell.
+          throw new RedoRecordByRecord();
+        }
+      } else {
+        for (const [index, envelope] of fresh.entries()) {
+          try {
+            await projection.handle(client, envelope);
+          } catch (error) {
+            // After repeated failures the batch is applied record by record: what still fails is set aside.
+            const refusedForGood = isProjectionPoison(error) || (context.isolate && failureKind(error) !== 'transient');
+            if (!refusedForGood) throw error;
+            refused.set(freshOffsets[index]!, describeError(error));
+            throw new RedoWithout();
+          }
+        }
+      }
+      const applied = fresh.length;
+      const lastEventAt = fresh.at(-1)?.recordedAt;
       const nextOffset = records.at(-1)!.offset + 1n;
       const committed: CommittedBatch = {
         projection: projection.name,
