@@ -1,9 +1,13 @@
+import { projectorScale, type ServiceScale } from './instances.ts';
+
 /** The processes of the system, in start order. `npm start` runs all of them; docker-compose mirrors the list. */
 export interface ServiceDefinition {
   name: string;
   entry: string;
   /** Printed once the service is up. */
   url?: (env: NodeJS.ProcessEnv) => string;
+  /** Runs as several processes when `countEnv` says so (deploy/instances.ts). */
+  scale?: ServiceScale;
 }
 
 const hostOf = (env: NodeJS.ProcessEnv) => env.HOST || '127.0.0.1';
@@ -16,7 +20,11 @@ export const services: ServiceDefinition[] = [
   },
   { name: 'relay', entry: 'commands/relay/main.ts' },
   { name: 'saga', entry: 'projections/saga/main.ts' },
-  { name: 'projectors', entry: 'projections/main.ts' },
+  {
+    name: 'projectors',
+    entry: 'projections/main.ts',
+    scale: projectorScale,
+  },
   {
     name: 'read-api',
     entry: 'read-api/main.ts',

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { prettyLine, prettyLogs, startLogging } from '../platform/logger.ts';
 import { loadAuthSettings, localAuthSecretFile } from './auth-config.ts';
 import { entryArguments, sourceRoot } from './entry-arguments.ts';
+import { instancesOf } from './instances.ts';
 import { runDirOf } from './local/run-state.ts';
 import { services } from './services.ts';
 import { Supervisor } from './supervisor.ts';
@@ -55,13 +56,23 @@ const supervisor = new Supervisor({
     ),
 });
 
-for (const service of services) {
-  supervisor.start({
-    name: service.name,
-    command: process.execPath,
-    args: entryArguments(service.entry),
-    cwd: root,
-  });
+let instances: ReturnType<typeof instancesOf>[];
+try {
+  instances = services.map((service) => instancesOf(service, process.env));
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(2);
+}
+for (const [index, service] of services.entries()) {
+  for (const instance of instances[index]!) {
+    supervisor.start({
+      name: instance.name,
+      command: process.execPath,
+      args: entryArguments(instance.entry),
+      cwd: root,
+      ...(Object.keys(instance.env).length > 0 ? { env: { ...process.env, ...instance.env } } : {}),
+    });
+  }
   if (service.url) logger.info({ url: service.url(process.env) }, `${service.name} at ${service.url(process.env)}`);
 }
 
