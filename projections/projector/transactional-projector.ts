@@ -10,6 +10,7 @@ import {
 import { log as processLog } from '../../platform/logger.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import { type DecodedRecord, decodeRecord } from './decoded-record.ts';
+import { preparingQueries, statementName } from './prepared-statements.ts';
 import type { Projection } from './projection.ts';
 import { isProjectionPoison } from './projection-failure.ts';
 import { lockPartitionOffset, readPartitionOffsets, savePartitionOffset } from './projection-offsets.ts';
@@ -50,6 +51,8 @@ export interface TransactionalProjectorOptions {
 }
 
 export const projectorGroupId = (projectionName: string, prefix = ''): string => `${prefix}projector.${projectionName}`;
+
+const projectorStatementName = (text: string) => statementName(text, 'projector_');
 
 /** A handler refused a record for good: the transaction is rolled back and the batch redone without it. */
 class RedoWithout extends Error {}
@@ -175,9 +178,10 @@ export class TransactionalProjector {
         fresh.push(record.envelope);
         freshOffsets.push(record.offset);
       }
+      const statements = preparingQueries(client, projectorStatementName);
       if (setBased && projection.applyBatch) {
         try {
-          if (fresh.length > 0) await projection.applyBatch(client, fresh);
+          if (fresh.length > 0) await projection.applyBatch(statements, fresh);
         } catch (error) {
           if (failureKind(error) === 'transient') throw error;
           // Which record it was (and whether for good) only the one-by-one path can tell.
@@ -186,7 +190,7 @@ export class TransactionalProjector {
       } else {
         for (const [index, envelope] of fresh.entries()) {
           try {
-            await projection.handle(client, envelope);
+            await projection.handle(statements, envelope);
           } catch (error) {
             // After repeated failures the batch is applied record by record: what still fails is set aside.
             const refusedForGood = isProjectionPoison(error) || (context.isolate && failureKind(error) !== 'transient');

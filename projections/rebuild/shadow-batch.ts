@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { describeError } from '../../platform/kafka/failure.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
+import { preparingQueries, statementName } from '../projector/prepared-statements.ts';
 import type { Projection } from '../projector/projection.ts';
 import { isProjectionPoison } from '../projector/projection-failure.ts';
 import { literalOf, NoLiteral } from './sql-literal.ts';
@@ -60,7 +60,7 @@ interface WrittenStatement {
 /** Statements this connection has prepared (`PREPARE` lives as long as the session). */
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
-const statementName = (text: string) => `rebuild_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+const rebuildStatementName = (text: string) => statementName(text, 'rebuild_');
 
 /**
  * Runs every handler against a client that only writes its statements down, prepares each distinct
@@ -108,7 +108,7 @@ const applyGathered = async (
     const names = new Map<string, string>();
     for (const { text } of written) {
       if (names.has(text)) continue;
-      const name = statementName(text);
+      const name = rebuildStatementName(text);
       names.set(text, name);
       if (!prepared.has(name)) {
         await client.query(`PREPARE ${name} AS ${text}`);
@@ -140,22 +140,9 @@ const applyGathered = async (
   }
 };
 
-/**
- * The handlers send one statement per event; naming each distinct statement makes PostgreSQL parse and
- * plan it once per connection instead of once per event.
- */
+/** The handlers send one statement per event: each distinct one is parsed and planned once per connection. */
 const preparing = (client: pg.PoolClient): pg.PoolClient =>
-  new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'query') return Reflect.get(target, property, receiver);
-      return (text: unknown, values?: unknown) => {
-        if (typeof text !== 'string' || !Array.isArray(values)) {
-          return (target.query as (...args: unknown[]) => unknown)(text, values);
-        }
-        return target.query({ name: `${statementName(text)}_bound`, text, values });
-      };
-    },
-  });
+  preparingQueries(client, (text) => `${rebuildStatementName(text)}_bound`);
 
 /** As the live projector: a record refused for good is left out and the batch redone without it. */
 const applyOneByOne = async (
