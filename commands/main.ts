@@ -8,9 +8,11 @@ import { loadAuthSettings, loadDataKey } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { tokenVerifier } from '../platform/auth/token-verifier.ts';
 import { startLogging } from '../platform/logger.ts';
+import { createPool } from '../platform/postgres.ts';
 import { createCommandApi } from './api/command-api.ts';
 import { createEventStore } from './event-store/create-event-store.ts';
 import { kafkaProbe } from './kafka-probe.ts';
+import { secretBox } from './webhooks/secret-box.ts';
 
 const logger = startLogging('command-api');
 const config = loadConfig();
@@ -29,6 +31,14 @@ const store = createEventStore(config.eventStoreUrl, {
   statementTimeoutMs: config.postgresStatementTimeoutMs,
 });
 const kafka = kafkaProbe(config.kafkaBrokers);
+// Webhook subscriptions live beside the read models, whichever store holds the events.
+const pool = createPool({
+  connectionString: config.databaseUrl,
+  name: 'command-api',
+  max: 4,
+  connectTimeoutMs: config.postgresConnectTimeoutMs,
+  statementTimeoutMs: config.postgresStatementTimeoutMs,
+});
 const app = createCommandApi({
   store,
   clock: () => new Date(),
@@ -39,6 +49,11 @@ const app = createCommandApi({
   verifyToken,
   dataKey,
   orderRateLimitPerMinute: config.orderRateLimitPerMinute,
+  webhooks: {
+    db: pool,
+    secrets: secretBox(dataKey),
+    urlPolicy: { allowPrivate: config.webhooks.allowPrivate },
+  },
 });
 
 const server = createServer(app.callback());
@@ -58,7 +73,7 @@ const stop = async (signal: string) => {
   // Requests in flight get a grace period to finish; then their connections are cut.
   setTimeout(() => server.closeAllConnections(), 10_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await Promise.allSettled([store.close(), kafka.close()]);
+  await Promise.allSettled([store.close(), kafka.close(), pool.end()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

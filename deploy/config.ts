@@ -29,6 +29,37 @@ const nonNegativeInteger = (name: string, fallback: number): number => {
   return value;
 };
 
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `30s`, `15m`, `24h`, `7d`, or a plain number of milliseconds. */
+const duration = (name: string, fallback: string): number => {
+  const raw = env(name, fallback);
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * durationUnits[match[2] ?? 'ms']! : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`${name} must be a duration such as 30s, 15m or 24h, got "${raw}"`);
+  }
+  return value;
+};
+
+export interface WebhookConfig {
+  /** WEBHOOK_ALLOW_PRIVATE=true: subscriptions and deliveries may reach private, loopback, link-local hosts. */
+  allowPrivate: boolean;
+  /** Attempts per delivery, the first included. */
+  maxAttempts: number;
+  /** Pause after the first failed attempt, doubled each time (with jitter), never above `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Longest wait for a receiver's answer. */
+  timeoutMs: number;
+  /** Attempts in flight at once, one per subscription at most. */
+  concurrency: number;
+  /** How long a subscription may fail every attempt before it is disabled. */
+  disableAfterMs: number;
+  /** How often the notifier looks for deliveries that came due. */
+  pollMs: number;
+}
+
 export interface Config {
   databaseUrl: string;
   eventStoreUrl: string;
@@ -76,7 +107,8 @@ export interface Config {
   /** Drills only: while this file exists the simulated gateway fails every call (docs/operations.md). */
   gatewayFaultFile?: string;
   /** Ports of the workers' metrics and health servers (0: any free port). */
-  metricsPorts: { relay: number; saga: number; projectors: number };
+  metricsPorts: { relay: number; saga: number; projectors: number; notifier: number };
+  webhooks: WebhookConfig;
 }
 
 export const loadConfig = (): Config => {
@@ -115,6 +147,17 @@ export const loadConfig = (): Config => {
       relay: port('METRICS_PORT_RELAY', 9101),
       saga: port('METRICS_PORT_SAGA', 9102),
       projectors: port('METRICS_PORT_PROJECTORS', 9103),
+      notifier: port('METRICS_PORT_NOTIFIER', 9104),
+    },
+    webhooks: {
+      allowPrivate: env('WEBHOOK_ALLOW_PRIVATE', 'false') === 'true',
+      maxAttempts: positiveInteger('WEBHOOK_MAX_ATTEMPTS', 8),
+      retryBaseMs: duration('WEBHOOK_RETRY_BASE', '5s'),
+      retryMaxMs: duration('WEBHOOK_RETRY_MAX', '1h'),
+      timeoutMs: duration('WEBHOOK_TIMEOUT', '10s'),
+      concurrency: positiveInteger('WEBHOOK_CONCURRENCY', 16),
+      disableAfterMs: duration('WEBHOOK_DISABLE_AFTER', '24h'),
+      pollMs: duration('WEBHOOK_POLL', '250ms'),
     },
   };
 };

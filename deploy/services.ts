@@ -25,6 +25,7 @@ export const services: ServiceDefinition[] = [
     entry: 'projections/main.ts',
     scale: projectorScale,
   },
+  { name: 'notifier', entry: 'projections/notifier/main.ts' },
   {
     name: 'read-api',
     entry: 'read-api/main.ts',

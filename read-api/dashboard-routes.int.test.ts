@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { notificationsProjection } from '../projections/notifications/notifications-projection.ts';
+import { envelopeOf } from '../projections/projector/testing/recorded-events.ts';
 import { waitFor } from '../test/support/wait.ts';
 import { type RunningReadApi, startReadApi } from './read-api-harness.ts';
 
@@ -85,6 +87,45 @@ summary('answers the Redis counters and each projection lag', async ({ api }) =>
   assert.is(recent, 3);
   assert.equal(answer.body.topSkus, []);
   assert.equal(answer.body.projections, lag);
+  assert.equal(answer.body.notifications, { sent: 0, failed: 0 });
+});
+
+summary('counts webhook deliveries by their last outcome', async ({ api }) => {
+  const delivery = (id: string, type: 'NotificationSent' | 'NotificationFailed', version: number) => ({
+    id: randomUUID(),
+    streamId: `notification-${id}`,
+    version,
+    position: 1n,
+    type,
+    data: {
+      deliveryId: id,
+      subscriptionId: 'wh_d',
+      orderId: randomUUID(),
+      eventType: 'order.confirmed',
+      sourceEventId: randomUUID(),
+      attempts: 2,
+      lastStatus: type === 'NotificationSent' ? 200 : 500,
+      ...(type === 'NotificationFailed' ? { lastError: 'HTTP 500' } : {}),
+      at: new Date().toISOString(),
+    },
+    metadata: {},
+    recordedAt: new Date(),
+  });
+  const client = await api.schema.pool.connect();
+  try {
+    for (const event of [
+      delivery('msg_d1', 'NotificationSent', 0),
+      delivery('msg_d2', 'NotificationFailed', 0),
+      delivery('msg_d3', 'NotificationFailed', 0),
+      delivery('msg_d3', 'NotificationSent', 1),
+    ]) {
+      await notificationsProjection().handle(client, envelopeOf(event));
+    }
+  } finally {
+    client.release();
+  }
+  const answer = await api.get('/dashboard/summary');
+  assert.equal(answer.body.notifications, { sent: 2, failed: 1 });
 });
 
 summary('without the lag when Kafka does not answer: counters still come, the error says why', async () => {

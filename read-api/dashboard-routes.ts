@@ -7,6 +7,8 @@ import { object } from '../platform/http/fields.ts';
 import { queryText } from '../platform/http/query-fields.ts';
 import { refusals, success } from '../platform/http/responses.ts';
 import { readDashboardCounters } from '../projections/dashboard/dashboard-counters.ts';
+import { notificationCounts } from '../projections/notifications/notification-queries.ts';
+import type { Queryable } from '../projections/projector/projection.ts';
 import type { ProjectorLag } from '../projections/projector/projection-lag.ts';
 import type { DashboardEvents } from './dashboard-events.ts';
 import type { EventTickets } from './event-tickets.ts';
@@ -16,6 +18,8 @@ export type ProjectionLagReader = () => Promise<ProjectorLag[]>;
 
 export interface DashboardDependencies {
   redis: Redis;
+  /** The PostgreSQL read models (webhook delivery outcomes). */
+  pool: Queryable;
   redisPrefix: string;
   lag: ProjectionLagReader;
   events: DashboardEvents;
@@ -49,14 +53,19 @@ export const dashboardSummary = z.strictObject({
   topSkus: z.array(z.strictObject({ sku: z.string(), unitsSold: z.number() })),
   projections: z.array(projectionLag).nullable().meta({ description: 'null when Kafka did not answer in time' }),
   projectionLagError: z.string().optional(),
+  notifications: z
+    .strictObject({ sent: z.int().min(0), failed: z.int().min(0) })
+    .meta({ description: 'webhook deliveries by outcome (docs/notifications.md)' }),
 });
 
 /**
- * `GET /dashboard/summary`: the projectors' Redis counters and each projection's lag (`projections`).
+ * `GET /dashboard/summary`: the projectors' Redis counters, webhook deliveries by outcome and each
+ * projection's lag (`projections`).
  * `GET /dashboard/events`: `text/event-stream` that says when to read again.
  */
 export const dashboardRoutes = ({
   redis,
+  pool,
   redisPrefix,
   lag,
   events,
@@ -71,16 +80,17 @@ export const dashboardRoutes = ({
     responses: { 200: success('Counters and lag', dashboardSummary) },
   };
   router.get('/summary', summary, async (ctx) => {
-    const [counters, projections] = await Promise.all([
+    const [counters, notifications, projections] = await Promise.all([
       readDashboardCounters(redis, redisPrefix),
+      notificationCounts(pool),
       settleWithin(lag(), lagTimeoutMs),
     ]);
     ctx.set('Cache-Control', 'no-store');
     // Kafka being down is when operators need the page most: the counters still come, the lag says why not.
     ctx.body =
       'value' in projections
-        ? { ...counters, projections: projections.value }
-        : { ...counters, projections: null, projectionLagError: projections.error };
+        ? { ...counters, notifications, projections: projections.value }
+        : { ...counters, notifications, projections: null, projectionLagError: projections.error };
   });
 
   const ticketIssued = z.strictObject({ ticket: z.string(), expiresInSeconds: z.int().min(1) });

@@ -76,7 +76,7 @@ export const createReadApi = (options: ReadApiOptions): ReadApi => {
     ordersRoutes({ pool, consistency }),
     sagasRoutes({ pool, consistency }),
     inventoryRoutes({ pool, consistency }),
-    dashboardRoutes({ redis, redisPrefix, lag, events, tickets: redisEventTickets(redis, redisPrefix) }),
+    dashboardRoutes({ redis, pool, redisPrefix, lag, events, tickets: redisEventTickets(redis, redisPrefix) }),
   ];
   const docs = openApiRoutes(() => openApiDocument(readApiInfo, routers));
   for (const router of [...routers, dashboardPageRoutes(), docs]) {

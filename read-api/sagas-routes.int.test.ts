@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { notificationsProjection } from '../projections/notifications/notifications-projection.ts';
+import { envelopeOf } from '../projections/projector/testing/recorded-events.ts';
 import { type RunningReadApi, startReadApi } from './read-api-harness.ts';
 
 const context = { api: undefined as unknown as RunningReadApi };
@@ -44,6 +46,46 @@ one('a running saga: its current step, the step timeline, deadlines and last err
     saga.deadlines.some((deadline: { name: string }) => deadline.name === 'retry'),
     'the retry is scheduled',
   );
+});
+
+one("the order's webhook deliveries follow the saga's steps in its timeline", async ({ api }) => {
+  const orderId = randomUUID();
+  await api.seed.startSaga({ orderId, customerId: 'c-1', at: at(0) });
+  const client = await api.schema.pool.connect();
+  try {
+    await notificationsProjection().handle(
+      client,
+      envelopeOf({
+        id: randomUUID(),
+        streamId: 'notification-msg_t',
+        version: 0,
+        position: 1n,
+        type: 'NotificationSent',
+        data: {
+          deliveryId: 'msg_t',
+          subscriptionId: 'wh_t',
+          orderId,
+          eventType: 'order.confirmed',
+          sourceEventId: randomUUID(),
+          attempts: 3,
+          lastStatus: 200,
+          at: at(9),
+        },
+        metadata: { correlationId: orderId },
+        recordedAt: new Date(at(9)),
+      }),
+    );
+  } finally {
+    client.release();
+  }
+  const answer = await api.get(`/sagas/${orderId}`);
+  assert.is(answer.status, 200);
+  assert.equal(answer.body.steps.at(-1), {
+    name: 'notify:order.confirmed:wh_t',
+    status: 'succeeded',
+    at: at(9),
+    detail: 'delivered after 3 attempts (HTTP 200)',
+  });
 });
 
 one('a saga that ran to the end is completed with every step succeeded', async ({ api }) => {

@@ -5,6 +5,7 @@ import { ApiRouter } from '../platform/http/api-router.ts';
 import { object } from '../platform/http/fields.ts';
 import { pageSize, pathSegment, queryOneOf, queryText } from '../platform/http/query-fields.ts';
 import { refusals, success } from '../platform/http/responses.ts';
+import { notificationSteps } from '../projections/notifications/notification-queries.ts';
 import { getOrder } from '../projections/orders/order-queries.ts';
 import { getSaga, listSagas, sagaStates } from '../projections/sagas/saga-queries.ts';
 import { consistencyHeaders } from './consistency-wait.ts';
@@ -57,7 +58,8 @@ export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiR
   router.get(
     '/:orderId',
     {
-      summary: "One order's saga with its step timeline and open deadlines",
+      summary:
+        "One order's saga with its step timeline (for operators, webhook deliveries last, as notify:<event>:<subscription>) and open deadlines",
       description: "Another customer's saga answers 404 to a customer's token, as if it did not exist.",
       access: 'customer',
       params: object({ orderId: pathSegment() }),
@@ -65,14 +67,15 @@ export const sagasRoutes = ({ pool, consistency }: ReadRoutesDependencies): ApiR
       responses: { 200: success('The saga', sagaView), ...refusals(400, 404) },
     },
     async (ctx, { params, actor }) => {
-      const [saga, owned] = await Promise.all([
+      const operator = isOperator(actor);
+      const [saga, owned, notified] = await Promise.all([
         getSaga(pool, params.orderId),
-        isOperator(actor)
-          ? true
-          : getOrder(pool, params.orderId).then((order) => actsFor(actor, order?.customerId ?? '')),
+        operator ? true : getOrder(pool, params.orderId).then((order) => actsFor(actor, order?.customerId ?? '')),
+        // Webhook subscriptions are operators' configuration: customers see the saga's own steps only.
+        operator ? notificationSteps(pool, params.orderId) : [],
       ]);
       if (!saga || !owned) throw notFound(`no saga for order ${params.orderId}`);
-      ctx.body = saga;
+      ctx.body = { ...saga, steps: [...saga.steps, ...notified] };
     },
   );
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { domainEventTypes, eventTypesByAggregate } from '../domain/domain-event.ts';
+import { notificationEventTypes } from '../domain/notification/events.ts';
 import { sagaEventTypes } from '../projections/saga/saga-events.ts';
 import {
   avroTypeOf,
@@ -19,8 +20,8 @@ import { exampleEvents } from './examples.ts';
 
 const coverage = suite('schema coverage');
 
-/** Every event any decider emits: the aggregates' and the saga's. */
-const allEventTypes = [...domainEventTypes, ...sagaEventTypes];
+/** Every event any decider emits (the aggregates' and the saga's) and the notifier's. */
+const allEventTypes = [...domainEventTypes, ...sagaEventTypes, ...notificationEventTypes];
 
 coverage('every event type of every decider has a v1 schema and a catalog entry', () => {
   const withSchema = new Set(schemaEventTypes());
@@ -33,6 +34,9 @@ coverage('every event type of every decider has a v1 schema and a catalog entry'
     for (const eventType of eventTypes) assert.is(eventCatalog[eventType].aggregate, aggregate, eventType);
   }
   for (const eventType of sagaEventTypes) assert.is(eventCatalog[eventType].aggregate, 'saga', eventType);
+  for (const eventType of notificationEventTypes) {
+    assert.is(eventCatalog[eventType].aggregate, 'notification', eventType);
+  }
 });
 
 coverage('no schema file describes an event no decider emits', () => {

@@ -14,9 +14,10 @@ catalog('routes each event type to its aggregate topic', () => {
   assert.is(topicFor('PointsSpent'), 'points-events');
   assert.is(topicFor('CouponRestored'), 'coupon-events');
   assert.is(topicFor('SagaStepScheduled'), 'saga-events');
+  assert.is(topicFor('NotificationFailed'), 'notification-events');
 });
 
-catalog('lists the six topics, prefixed when asked', () => {
+catalog('lists the seven topics, prefixed when asked', () => {
   assert.equal(allEventTopics(), [
     'order-events',
     'inventory-events',
@@ -24,6 +25,7 @@ catalog('lists the six topics, prefixed when asked', () => {
     'points-events',
     'coupon-events',
     'saga-events',
+    'notification-events',
   ]);
   assert.ok(allEventTopics('t_').every((topic) => topic.startsWith('t_')));
   for (const eventType of [...domainEventTypes, ...sagaEventTypes]) {

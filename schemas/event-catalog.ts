@@ -1,13 +1,17 @@
 import type { DomainEventType } from '../domain/domain-event.ts';
+import type { NotificationEvent } from '../domain/notification/events.ts';
 import type { AggregateName } from '../domain/streams.ts';
 import type { SagaEventType } from '../projections/saga/saga-events.ts';
 import { UnknownSchemaError } from './schema-errors.ts';
 
-/** The aggregates of `domain/` plus the saga, whose events go through the same store, relay and schemas. */
-export type CatalogAggregate = AggregateName | 'saga';
+/**
+ * The aggregates of `domain/` plus the saga and the notifier's deliveries, whose events go through the
+ * same store, relay and schemas.
+ */
+export type CatalogAggregate = AggregateName | 'saga' | 'notification';
 
 /** Every event type with a schema and a topic. */
-export type CatalogedEventType = DomainEventType | SagaEventType;
+export type CatalogedEventType = DomainEventType | SagaEventType | NotificationEvent['type'];
 
 export interface EventCatalogEntry {
   aggregate: CatalogAggregate;
@@ -73,6 +77,8 @@ export const eventCatalog: Readonly<Record<CatalogedEventType, EventCatalogEntry
   SagaPaymentRefunded: entry('saga'),
   SagaOrderConfirmed: entry('saga'),
   SagaOrderCancelled: entry('saga'),
+  NotificationSent: entry('notification'),
+  NotificationFailed: entry('notification'),
 };
 
 export const isKnownEventType = (eventType: string): eventType is CatalogedEventType =>
@@ -90,7 +96,7 @@ export const topicForAggregate = (aggregate: CatalogAggregate, prefix = ''): str
 /** The topic an event type is published to. Throws UnknownSchemaError for an unknown type. */
 export const topicFor = (eventType: string, prefix = ''): string => `${prefix}${catalogEntryOf(eventType).topic}`;
 
-/** The event topics, one per aggregate type (the five of `domain/` and `saga-events`). */
+/** The event topics, one per aggregate type (the five of `domain/`, `saga-events`, `notification-events`). */
 export const allEventTopics = (prefix = ''): string[] => [
   ...new Set(Object.values(eventCatalog).map((entry) => `${prefix}${entry.topic}`)),
 ];

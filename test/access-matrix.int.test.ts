@@ -42,7 +42,7 @@ interface World {
 }
 
 interface Request {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
 }
@@ -168,6 +168,42 @@ const rows: Row[] = [
     own: 403,
     other: 403,
     operator: 200,
+  },
+  {
+    api: 'commands',
+    route: 'POST /webhooks',
+    request: () => ({
+      method: 'POST',
+      path: '/webhooks',
+      body: { url: 'https://93.184.215.14/hooks', events: ['order.confirmed'] },
+    }),
+    own: 403,
+    other: 403,
+    operator: 201,
+  },
+  {
+    api: 'commands',
+    route: 'GET /webhooks',
+    request: () => ({ method: 'GET', path: '/webhooks' }),
+    own: 403,
+    other: 403,
+    operator: 200,
+  },
+  {
+    api: 'commands',
+    route: 'GET /webhooks/:id',
+    request: () => ({ method: 'GET', path: '/webhooks/wh_none' }),
+    own: 403,
+    other: 403,
+    operator: 404,
+  },
+  {
+    api: 'commands',
+    route: 'DELETE /webhooks/:id',
+    request: () => ({ method: 'DELETE', path: '/webhooks/wh_none' }),
+    own: 403,
+    other: 403,
+    operator: 404,
   },
   {
     api: 'reads',

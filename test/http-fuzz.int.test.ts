@@ -207,6 +207,34 @@ fuzz('command API: POST /orders and cancel', async ({ commands }) => {
   );
 });
 
+fuzz('command API: webhook subscriptions', async ({ commands }) => {
+  const url = fc.oneof(
+    anyText,
+    fc.webUrl({ validSchemes: ['http', 'https', 'ftp'], withQueryParameters: true }),
+    fc.constantFrom('http://127.0.0.1/x', 'http://[::1]/', 'http://169.254.169.254/', 'https://93.184.215.14/h'),
+  );
+  const events = fc.oneof(
+    fc.array(fc.oneof(fc.constantFrom('order.confirmed', 'order.cancelled', 'order.refunded'), anyText), {
+      maxLength: 4,
+    }),
+    anyValue,
+  );
+  await property(body({ url, events, customerId: anyText }), async (payload) => {
+    const answer = await commands.send('/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    assertAnswered(answer, `POST /webhooks ${JSON.stringify(payload)}`);
+    if (answer.status === 201) assert.match(answer.body.secret, /^whsec_/);
+  });
+  await property(anyText, async (id) => {
+    for (const method of ['GET', 'DELETE']) {
+      assertAnswered(await commands.send(`/webhooks/${pathSegment(id)}`, { method }), `${method} /webhooks/${id}`);
+    }
+  });
+});
+
 fuzz('command API: bodies that are not JSON objects, and unknown routes', async ({ commands }) => {
   await property(
     fc.tuple(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('/inventory', '/coupons', '/orders')),

@@ -7,6 +7,7 @@ import { createTestSchema, type TestSchema } from '../../test/support/postgres.t
 import { type TestTokens, testTokens } from '../../test/support/tokens.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.ts';
+import { secretBox } from '../webhooks/secret-box.ts';
 import { type CommandApiOptions, createCommandApi } from './command-api.ts';
 
 /** An HTTP answer as the tests look at it; `body` is parsed when the answer is JSON. */
@@ -27,6 +28,8 @@ export interface RunningCommandApi {
   /** Moves the API's clock; every command reads `now` from it. */
   setNow(instant: Date): void;
   errorsLogged: unknown[];
+  /** Connections into the API's own schema. */
+  pool: TestSchema['pool'];
   /** Events in the store, all streams, whatever other transactions of the database are doing. */
   countEvents(): Promise<number>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
@@ -76,6 +79,7 @@ export const startCommandApi = async (
     logError: (_message, error) => errorsLogged.push(error),
     verifyToken: tokens.verifyToken,
     dataKey,
+    webhooks: { db: schema.pool, secrets: secretBox(dataKey), urlPolicy: { allowPrivate: false } },
     ...options,
   });
   const server = createServer(app.callback());
@@ -93,6 +97,7 @@ export const startCommandApi = async (
     store,
     tokens,
     dataKey,
+    pool: schema.pool,
     errorsLogged,
     countEvents: async () => Number((await schema.pool.query('SELECT count(*) AS n FROM events')).rows[0].n),
     setNow: (instant) => {

@@ -13,6 +13,7 @@ import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
 import { paymentsRoutes } from './payments-routes.ts';
+import { type WebhooksDependencies, webhooksRoutes } from './webhooks-routes.ts';
 
 export interface CommandApiOptions {
   store: EventStore;
@@ -33,6 +34,8 @@ export interface CommandApiOptions {
   dataKey: Buffer;
   /** `POST /orders` per token subject per minute (default 120,000: the benchmarks' rates from one subject pass). */
   orderRateLimitPerMinute?: number;
+  /** The webhook subscriptions (`/webhooks`); the routes are left out without them. */
+  webhooks?: Omit<WebhooksDependencies, 'newId'>;
 }
 
 export const commandApiInfo = {
@@ -67,6 +70,7 @@ export const createCommandApi = (options: CommandApiOptions): Koa => {
     couponsRoutes(deps),
     paymentsRoutes(deps),
     ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, ''), orderRateLimit }),
+    ...(options.webhooks ? [webhooksRoutes({ ...options.webhooks, newId: options.newId })] : []),
   ];
   const docs = openApiRoutes(() => openApiDocument(commandApiInfo, routers));
   for (const router of [...routers, docs]) {

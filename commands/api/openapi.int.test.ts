@@ -83,6 +83,21 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('post', '/orders/{id}/cancel', api.post(`/orders/${orderId}/cancel`, { reason: 'changed my mind' }));
   await check('post', '/orders/{id}/cancel', api.post(`/orders/${orderId}/cancel`));
   await check('post', '/orders/{id}/cancel', api.post(`/orders/${uniqueName('none')}/cancel`));
+  const hook = await check(
+    'post',
+    '/webhooks',
+    api.post('/webhooks', { url: 'https://93.184.215.14/hook', events: ['order.confirmed'] }),
+  );
+  await check(
+    'post',
+    '/webhooks',
+    api.post('/webhooks', { url: 'http://127.0.0.1/hook', events: ['order.confirmed'] }),
+  );
+  await check('get', '/webhooks', api.get('/webhooks'));
+  await check('get', '/webhooks/{id}', api.get(`/webhooks/${hook.body.id}`));
+  await check('get', '/webhooks/{id}', api.get(`/webhooks/${uniqueName('none')}`));
+  await check('delete', '/webhooks/{id}', api.send(`/webhooks/${hook.body.id}`, { method: 'DELETE' }));
+  await check('delete', '/webhooks/{id}', api.send(`/webhooks/${hook.body.id}`, { method: 'DELETE' }));
   await check('get', '/openapi.json', api.get('/openapi.json'));
   await check('get', '/docs', api.get('/docs'));
   await check('get', '/docs/api-docs.js', api.get('/docs/api-docs.js'));
@@ -162,6 +177,13 @@ openapi('every route answers as the document says, success and refusals alike', 
     'get /customers/{id}/points 403',
     'get /coupons/{code} 200',
     'get /coupons/{code} 404',
+    'post /webhooks 201',
+    'post /webhooks 400',
+    'get /webhooks 200',
+    'get /webhooks/{id} 200',
+    'get /webhooks/{id} 404',
+    'delete /webhooks/{id} 204',
+    'delete /webhooks/{id} 404',
   ]) {
     assert.ok(statuses.has(expected), `exercised ${expected}`);
   }

@@ -100,6 +100,14 @@ export class ApiRouter {
     return this.add('post', path, spec, handler);
   }
 
+  delete<
+    P extends Schema | undefined = undefined,
+    Q extends Schema | undefined = undefined,
+    H extends Schema | undefined = undefined,
+  >(path: string, spec: OperationSpec<P, Q, H, undefined>, handler: Handler<Out<P>, Out<Q>, Out<H>, undefined>): this {
+    return this.add('delete', path, spec, handler);
+  }
+
   routes(): Middleware {
     return this.router.routes() as Middleware;
   }

@@ -160,6 +160,7 @@ const renderSparkline = (minutes) => {
 const renderSummary = (summary) => {
   renderCounts($('orders-by-status'), orderStatuses, summary.ordersByStatus);
   renderCounts($('sagas-by-state'), sagaStates, summary.sagasByState);
+  renderCounts($('notifications'), ['sent', 'failed'], summary.notifications);
   const minutes = Array.isArray(summary.ordersPerMinute) ? summary.ordersPerMinute : [];
   const current = minutes.at(-1)?.count ?? 0;
   const previous = minutes.at(-2)?.count ?? 0;
