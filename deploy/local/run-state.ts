@@ -2,7 +2,14 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { isAlive, sleep } from './processes.ts';
 
-const localDir = new URL('.', import.meta.url).pathname;
+/**
+ * The source tree's deploy/local/, also when this module runs compiled from dist/deploy/local/ (npm start): the
+ * run folder (local keys, stack state) and the download cache are shared by the compiled services and by
+ * `stack:up`, `ops` and the tests, which run the sources.
+ */
+export const sourceLocalDirOf = (moduleDir: string): string =>
+  moduleDir.replace(/\/dist\/deploy\/local\/$/, '/deploy/local/');
+const localDir = sourceLocalDirOf(new URL('.', import.meta.url).pathname);
 
 /** What `up` started, so `down` stops exactly that and nothing it merely found running. */
 export interface StackState {
