@@ -2,8 +2,8 @@ import { loadAuthSettings } from '../deploy/auth-config.ts';
 import { type Role, roles } from '../platform/auth/actor.ts';
 import { mintToken } from '../platform/auth/token-minter.ts';
 import { failedError, usageError } from './cli-error.ts';
+import type { CommandHandler } from './command.ts';
 import { optionText } from './command-args.ts';
-import type { CommandHandler } from './command-list.ts';
 import { parseDuration } from './duration.ts';
 
 /** Longest lifetime a development token may be given. */

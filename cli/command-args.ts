@@ -1,3 +1,4 @@
+import { parseArgs as parseWithNode } from 'node:util';
 import { usageError } from './cli-error.ts';
 
 /** An option: a flag (`--yes`) or one taking a value (`--from kafka`, `--from=kafka`). */
@@ -27,41 +28,51 @@ const optionList = (spec: ArgsSpec) =>
     .map((name) => `--${name}`)
     .join(', ');
 
-/** Parses the words after the command name; anything unexpected is a usage error naming what is accepted. */
+/** node:util's error codes, turned into our one-line usage errors. */
+const usageErrorOf = (error: unknown, spec: ArgsSpec): Error => {
+  const { code, message } = error as { code?: string; message?: string };
+  const name = /'(-[^\s']+)/.exec(message ?? '')?.[1]?.replace(/^--?/, '') ?? '';
+  const option = spec.options[name];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return usageError(
+        `unknown option ${/'([^']+)'/.exec(message ?? '')?.[1] ?? ''} for "${spec.command}"; options: ${optionList(spec)}`,
+      );
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return option?.value === undefined
+        ? usageError(`--${name} takes no value`)
+        : usageError(`--${name} needs a value (${option.value})`);
+    default:
+      return usageError(message ?? String(error));
+  }
+};
+
+/**
+ * Parses the words after the command name with node:util's `parseArgs` (strict: an unknown option or a flag given
+ * a value is refused), then checks what it does not know of: choices and the positionals' count. Anything
+ * unexpected is a usage error naming what is accepted.
+ */
 export const parseArgs = (words: readonly string[], spec: ArgsSpec): ParsedArgs => {
-  const positionals: string[] = [];
+  let parsed: ReturnType<typeof parseWords>;
+  try {
+    parsed = parseWords(words, spec);
+  } catch (error) {
+    throw usageErrorOf(error, spec);
+  }
   const options: Record<string, string | true> = {};
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index]!;
-    if (word === '--') {
-      positionals.push(...words.slice(index + 1));
-      break;
-    }
-    if (!word.startsWith('--') || word === '-') {
-      if (word.startsWith('-') && word.length > 1 && !/^-\d/.test(word)) {
-        throw usageError(`unknown option ${word} for "${spec.command}"; options: ${optionList(spec)}`);
-      }
-      positionals.push(word);
-      continue;
-    }
-    const equals = word.indexOf('=');
-    const name = word.slice(2, equals < 0 ? undefined : equals);
-    const option = spec.options[name];
-    if (!option) throw usageError(`unknown option --${name} for "${spec.command}"; options: ${optionList(spec)}`);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    const option = spec.options[name]!;
     if (option.value === undefined) {
-      if (equals >= 0) throw usageError(`--${name} takes no value`);
       options[name] = true;
       continue;
     }
-    const value = equals >= 0 ? word.slice(equals + 1) : words[++index];
-    if (value === undefined || value === '' || (equals < 0 && value.startsWith('--'))) {
-      throw usageError(`--${name} needs a value (${option.value})`);
-    }
+    if (typeof value !== 'string' || value === '') throw usageError(`--${name} needs a value (${option.value})`);
     if (option.choices && !option.choices.includes(value)) {
       throw usageError(`--${name} must be one of ${option.choices.join(', ')}; got "${value}"`);
     }
     options[name] = value;
   }
+  const positionals = parsed.positionals;
   const required = spec.positionals.filter((positional) => positional.required);
   if (positionals.length < required.length) {
     throw usageError(`"${spec.command}" needs <${required[positionals.length]!.name}>`);
@@ -73,6 +84,19 @@ export const parseArgs = (words: readonly string[], spec: ArgsSpec): ParsedArgs 
   }
   return { positionals, options };
 };
+
+const parseWords = (words: readonly string[], spec: ArgsSpec) =>
+  parseWithNode({
+    args: [...words],
+    strict: true,
+    allowPositionals: true,
+    options: Object.fromEntries(
+      Object.entries(spec.options).map(([name, option]) => [
+        name,
+        { type: option.value === undefined ? ('boolean' as const) : ('string' as const) },
+      ]),
+    ),
+  });
 
 export const optionText = (args: ParsedArgs, name: string): string | undefined => {
   const value = args.options[name];

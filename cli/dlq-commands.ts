@@ -1,8 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { fromKafkaMessage } from '../schemas/kafka-envelope.ts';
 import { exitCodes, failedError, usageError } from './cli-error.ts';
+import type { CommandContext, CommandHandler } from './command.ts';
 import { hasFlag, optionText } from './command-args.ts';
-import type { CommandContext, CommandHandler } from './command-list.ts';
 import {
   type DeadLetter,
   deadLetterTopics,

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { allEventTopics, isKnownEventType } from '../schemas/event-catalog.ts';
 import { type EventEnvelope, fromKafkaMessage, headerNames } from '../schemas/kafka-envelope.ts';
 import { usageError } from './cli-error.ts';
+import type { CommandHandler } from './command.ts';
 import { hasFlag, optionText } from './command-args.ts';
-import type { CommandHandler } from './command-list.ts';
 
 /** Scalar fields of the event's data, the ids first: enough to recognise it on one line. */
 export const keyFields = (data: unknown, max = 6): string => {

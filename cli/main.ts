@@ -5,8 +5,9 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { exitCodes, usageError } from './cli-error.ts';
+import type { CommandContext, CommandDefinition } from './command.ts';
 import { type ArgsSpec, type OptionSpec, parseArgs } from './command-args.ts';
-import { type CommandContext, type CommandDefinition, commandList, commandNames } from './command-list.ts';
+import { commandList, commandNames } from './command-list.ts';
 import { describeFailure } from './failure.ts';
 import { OpsResources } from './ops-resources.ts';
 

@@ -8,8 +8,8 @@ import {
   rebuildTargetNamed,
 } from '../projections/rebuild/rebuild-targets.ts';
 import { usageError } from './cli-error.ts';
+import type { CommandContext, CommandHandler } from './command.ts';
 import { hasFlag, optionText } from './command-args.ts';
-import type { CommandContext, CommandHandler } from './command-list.ts';
 import { progressReporter } from './progress.ts';
 import { formatCount, orDash, renderTable } from './text-table.ts';
 

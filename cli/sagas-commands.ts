@@ -7,8 +7,8 @@ import type { StartedSaga } from '../projections/saga/saga-state.ts';
 import { orderIdOfSagaStream, sagaStreamId } from '../projections/saga/saga-streams.ts';
 import { getSaga, listSagas, type SagaView, sagaStates } from '../projections/sagas/saga-queries.ts';
 import { exitCodes, failedError, notFoundError, usageError } from './cli-error.ts';
+import type { CommandContext, CommandHandler } from './command.ts';
 import { hasFlag, optionText } from './command-args.ts';
-import type { CommandContext, CommandHandler } from './command-list.ts';
 import { orDash, renderTable } from './text-table.ts';
 
 /** Either the order id or the saga's stream id `saga-<orderId>`. */

@@ -1,7 +1,7 @@
 import { verifySystem } from '../projections/audit/verify.ts';
 import { usageError } from './cli-error.ts';
+import type { CommandHandler } from './command.ts';
 import { optionText } from './command-args.ts';
-import type { CommandHandler } from './command-list.ts';
 import { formatCount, renderTable } from './text-table.ts';
 
 const settleMsOf = (raw: string | undefined): number => {

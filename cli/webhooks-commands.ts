@@ -5,8 +5,8 @@ import {
 } from '../commands/webhooks/webhook-subscriptions.ts';
 import { listDeliveries, redeliver } from '../projections/notifier/deliveries.ts';
 import { notFoundError, usageError } from './cli-error.ts';
+import type { CommandHandler } from './command.ts';
 import { optionText } from './command-args.ts';
-import type { CommandHandler } from './command-list.ts';
 import { orDash, renderTable } from './text-table.ts';
 
 export const listWebhooks: CommandHandler = async (context) => {

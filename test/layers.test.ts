@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { knownViolations, layerOf, layerViolations, type SourceFile, sourceFiles } from './layers.ts';
+import { importCycles, knownViolations, layerOf, layerViolations, type SourceFile, sourceFiles } from './layers.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const named = (violations: { from: string; to: string }[]) => violations.map(({ from, to }) => `${from} -> ${to}`);
@@ -82,6 +82,18 @@ layers('folders map to their layer by the longest prefix', () => {
   assert.is(layerOf('deploy/start.ts'), 6);
   assert.is(layerOf('test/support/postgres.ts'), 2);
   assert.is(layerOf('test/run.ts'), 6);
+});
+
+layers('no import cycle in the tree, and a planted one is found', () => {
+  const tree = sourceFiles(root);
+  assert.equal(importCycles(tree), [], 'break the cycle: move what both sides need into a file of its own');
+  const planted: SourceFile[] = [
+    ...tree,
+    { path: 'cli/planted-list.ts', imports: ['cli/planted-command.ts'] },
+    { path: 'cli/planted-command.ts', imports: ['cli/planted-types.ts', 'cli/planted-list.ts'] },
+    { path: 'cli/planted-types.ts', imports: [] },
+  ];
+  assert.equal(importCycles(planted), [['cli/planted-command.ts', 'cli/planted-list.ts']]);
 });
 
 layers.run();

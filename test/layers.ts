@@ -84,3 +84,29 @@ export const knownViolations: readonly string[] = [
   'schemas/examples.ts -> projections/saga/saga-events.ts',
   'schemas/examples.ts -> projections/saga/saga-examples.ts',
 ];
+
+/**
+ * Import cycles among the files, each as its files starting from the smallest path: a depth-first search reports
+ * the cycle every back edge closes, so a tree with any cycle yields at least one (not necessarily every cycle of a
+ * tangle). Type-only and dynamic imports count: a cycle of either still ties the files' meaning together.
+ */
+export const importCycles = (files: readonly SourceFile[]): string[][] => {
+  const importsOf = new Map(files.map(({ path, imports }) => [path, imports]));
+  const done = new Set<string>();
+  const cycles = new Map<string, string[]>();
+  const visit = (path: string, trail: string[]) => {
+    const seenAt = trail.indexOf(path);
+    if (seenAt >= 0) {
+      const cycle = trail.slice(seenAt);
+      const start = cycle.indexOf([...cycle].sort()[0]!);
+      const ordered = [...cycle.slice(start), ...cycle.slice(0, start)];
+      cycles.set(ordered.join(' -> '), ordered);
+      return;
+    }
+    if (done.has(path) || !importsOf.has(path)) return;
+    for (const target of importsOf.get(path) ?? []) visit(target, [...trail, path]);
+    done.add(path);
+  };
+  for (const { path } of files) visit(path, []);
+  return [...cycles.values()];
+};
