@@ -116,8 +116,14 @@ export const showSaga: CommandHandler = async (context) => {
   context.print('');
   context.print(
     renderTable(
-      [{ header: 'STEP' }, { header: 'STATUS' }, { header: 'AT' }, { header: 'DETAIL', max: 80 }],
-      saga.steps.map((step) => [step.name, step.status, orDash(step.at), orDash(step.detail)]),
+      [{ header: 'STEP' }, { header: 'STATUS' }, { header: 'AT' }, { header: 'BY' }, { header: 'DETAIL', max: 80 }],
+      saga.steps.map((step) => [
+        step.name,
+        step.status,
+        orDash(step.at),
+        orDash(step.by && `${step.by.subject} (${step.by.role})`),
+        orDash(step.detail),
+      ]),
     ),
   );
   context.print('');

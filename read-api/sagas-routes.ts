@@ -26,7 +26,16 @@ export const sagaView = z.strictObject({
   state: z.enum(sagaState),
   step: z.string().nullable().meta({ description: 'the step scheduled last; null before the first' }),
   steps: z.array(
-    z.strictObject({ name: z.string(), status: z.string(), at: z.string(), detail: z.string().optional() }),
+    z.strictObject({
+      name: z.string(),
+      status: z.string(),
+      at: z.string(),
+      detail: z.string().optional(),
+      by: z
+        .strictObject({ subject: z.string(), role: z.string() })
+        .optional()
+        .meta({ description: 'the operator whose request scheduled this attempt; absent when the saga did' }),
+    }),
   ),
   deadlines: z.array(
     z.strictObject({ deadlineId: z.string(), name: z.string(), dueAt: z.string(), stepId: z.string().optional() }),

@@ -8,6 +8,8 @@ export interface FoldEvent {
   version: number;
   recordedAt: string;
   data: unknown;
+  /** Who caused it through an API (`actor-subject`/`actor-role` headers); absent for the system's own reactions. */
+  actor?: { subject: string; role: string };
 }
 
 export const foldEventOf = (envelope: EventEnvelope): FoldEvent => ({
@@ -16,6 +18,7 @@ export const foldEventOf = (envelope: EventEnvelope): FoldEvent => ({
   version: envelope.streamVersion,
   recordedAt: envelope.recordedAt,
   data: envelope.data,
+  ...(envelope.actorSubject ? { actor: { subject: envelope.actorSubject, role: envelope.actorRole ?? 'none' } } : {}),
 });
 
 /**

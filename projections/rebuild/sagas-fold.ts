@@ -9,6 +9,7 @@ interface StepEntry {
   at: string;
   detail?: string;
   seq: number;
+  by?: { subject: string; role: string };
 }
 
 interface ExpectedSaga {
@@ -82,7 +83,15 @@ const applySagaEvent = (rows: Map<string, ExpectedSaga>, event: FoldEvent): void
     case 'SagaStepScheduled': {
       const step = String(data.step);
       const seq = row.steps[step]?.seq ?? event.version;
-      row.steps[step] = { name: step, stepId: String(data.stepId), status: 'in_flight', at: time, seq };
+      // A step an operator's request scheduled (a retry, a forced compensation) names them.
+      row.steps[step] = {
+        name: step,
+        stepId: String(data.stepId),
+        status: 'in_flight',
+        at: time,
+        seq,
+        ...(event.actor ? { by: event.actor } : {}),
+      };
       row.currentStep = step;
       break;
     }

@@ -21,6 +21,8 @@ export interface SagaStepView {
   at: string;
   /** The error of a failed attempt. */
   detail?: string;
+  /** The operator whose request scheduled this attempt (a retry, a forced compensation); absent when the saga did. */
+  by?: { subject: string; role: string };
 }
 
 export interface SagaDeadlineView {
@@ -80,9 +82,13 @@ const sagaView = (row: SagaRow): SagaView => ({
   step: row.current_step,
   steps: Object.values(row.steps)
     .sort((a, b) => a.seq - b.seq)
-    .map(({ name, status, at, detail }) =>
-      detail === undefined ? { name, status, at } : { name, status, at, detail },
-    ),
+    .map(({ name, status, at, detail, by }) => ({
+      name,
+      status,
+      at,
+      ...(detail === undefined ? {} : { detail }),
+      ...(by === undefined ? {} : { by }),
+    })),
   deadlines: Object.values(row.deadlines).sort(
     (a, b) => a.dueAt.localeCompare(b.dueAt) || a.deadlineId.localeCompare(b.deadlineId),
   ),

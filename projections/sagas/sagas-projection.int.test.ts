@@ -1,7 +1,10 @@
 import * as assert from 'uvu/assert';
 import type { RecordedEvent } from '../../commands/event-store/event-store.ts';
 import { readModelSuite } from '../projector/testing/read-model-suite.ts';
-import { recordedEvent } from '../projector/testing/recorded-events.ts';
+import { envelopeOf, recordedEvent } from '../projector/testing/recorded-events.ts';
+import { foldEventOf } from '../rebuild/independent-fold.ts';
+import { canonicalJson } from '../rebuild/model-checksum.ts';
+import { sagasShape } from '../rebuild/sagas-fold.ts';
 import { getSaga, listSagas, sagaVersion } from './saga-queries.ts';
 import { sagasProjection } from './sagas-projection.ts';
 
@@ -116,6 +119,34 @@ test('a retry keeps its place; a stale outcome of an earlier attempt is ignored;
   assert.equal(view?.deadlines, []);
   assert.is(view?.state, 'completed');
   assert.is(view?.endedAt, t(6));
+});
+
+test("a step an operator's request scheduled names them, through its outcome, and the rebuild fold agrees", async ({
+  db,
+}) => {
+  const saga = sagaOf('o4');
+  const byOperator = (event: RecordedEvent): RecordedEvent => ({
+    ...event,
+    metadata: { actorSubject: 'olga', actorRole: 'operator' },
+  });
+  const events = [
+    saga.started(t(0)),
+    saga.scheduled('reserve:sku-a', 1, t(1)),
+    saga.failed('reserve:sku-a', 1, t(2)),
+    saga.stuck(t(2)),
+    byOperator(saga.resumed(t(3))),
+    byOperator(saga.scheduled('reserve:sku-a', 2, t(3))),
+    saga.succeeded('reserve:sku-a', 2, t(4)),
+  ];
+  await apply(db, events);
+  const steps = (await getSaga(db.pool, 'o4'))?.steps;
+  assert.equal(steps, [
+    { name: 'reserve:sku-a', status: 'succeeded', at: t(4), by: { subject: 'olga', role: 'operator' } },
+  ]);
+  const fold = sagasShape.newFold();
+  for (const event of events) fold.apply(foldEventOf(envelopeOf(event)));
+  const { rows } = await db.pool.query("SELECT * FROM read_sagas WHERE order_id = 'o4'");
+  assert.is(canonicalJson(sagasShape.fromTable(rows[0])), fold.model().get('o4'), 'table and fold agree');
 });
 
 test('stuck then resumed returns to the phase it was in; older and equal versions are ignored', async ({ db }) => {

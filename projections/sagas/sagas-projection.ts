@@ -60,7 +60,11 @@ export const sagasProjection = ({
         }
         case 'SagaStepScheduled': {
           const { orderId, step, stepId, scheduledAt } = event.data;
-          const entry = JSON.stringify({ name: step, stepId, status: 'in_flight', at: scheduledAt });
+          // A step an operator's request scheduled (a retry, a forced compensation) names them.
+          const by = envelope.actorSubject
+            ? { by: { subject: envelope.actorSubject, role: envelope.actorRole ?? 'none' } }
+            : {};
+          const entry = JSON.stringify({ name: step, stepId, status: 'in_flight', at: scheduledAt, ...by });
           // A retry keeps the step's place in the list (`seq` of its first scheduling).
           await update(
             tx,

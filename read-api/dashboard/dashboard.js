@@ -299,6 +299,7 @@ const renderSaga = (saga) => {
               }),
             ),
             step.detail ? el('div', { class: 'step-detail', text: step.detail }) : undefined,
+            step.by ? el('div', { class: 'muted small', text: `by ${step.by.subject} (${step.by.role})` }) : undefined,
           ),
         )
       : [el('li', { class: 'muted', text: 'no steps yet' })]),
