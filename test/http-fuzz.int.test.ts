@@ -282,10 +282,50 @@ fuzz('query API: every route with arbitrary parameters and consistency tokens', 
     anyText.map((id) => `/orders/${pathSegment(id)}`),
     anyText.map((id) => `/sagas/${pathSegment(id)}`),
     anyText.map((sku) => `/inventory/${pathSegment(sku)}`),
+    fc.record({ limit: maybe(anyText), cursor: maybe(anyText) }).map((values) => `/inventory?${query(values)}`),
+    anyText.map((ticket) => `/dashboard/events?ticket=${pathSegment(ticket)}`),
     anyText.map((junk) => `/dashboard/summary?${pathSegment(junk)}`),
     anyText.map((junk) => `/${pathSegment(junk)}`),
   );
   await property(fc.tuple(paths, maybe(token)), ([path, consistency]) => get(path, consistency));
 });
+
+fuzz(
+  'both APIs: arbitrary Authorization headers are a 401 (or 200 on an open route), never a 5xx',
+  async ({ commands, reads }) => {
+    const jwtLike = fc
+      .tuple(anyText, anyText, anyText)
+      .map((parts) => parts.map((part) => Buffer.from(part).toString('base64url')).join('.'));
+    const authorization = fc.oneof(
+      headerText,
+      headerText.map((text) => `Bearer ${text}`),
+      jwtLike.map((token) => `Bearer ${token}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'bearer x',
+        'Basic dXNlcjpwYXNz',
+        'Bearer a.b.c',
+        'Bearer eyJhbGciOiJub25lIn0.e30.',
+      ),
+    );
+    await property(
+      fc.tuple(authorization, fc.constantFrom('/orders', '/sagas', '/inventory/x', '/dashboard/summary', '/health')),
+      async ([header, path]) => {
+        const answer = await reads.get(path, { authorization: header });
+        assertAnswered(answer, `GET ${path} with Authorization ${JSON.stringify(header)}`);
+        assert.ok([200, 401].includes(answer.status), `${answer.status} for ${JSON.stringify(header)}`);
+        if (answer.status === 401) assert.match(answer.headers.get('www-authenticate') ?? '', /^Bearer realm="orders"/);
+      },
+    );
+    await property(
+      fc.tuple(authorization, fc.constantFrom('/orders', '/coupons', '/inventory')),
+      async ([header, path]) => {
+        const answer = await command(commands, path, { sku: 'x' }, { authorization: header });
+        assert.is(answer.status, 401, `${answer.status} for ${JSON.stringify(header)}`);
+      },
+    );
+  },
+);
 
 fuzz.run();
