@@ -1,10 +1,10 @@
+import { createSagaDecider } from '../domain/order-saga/decider.ts';
+import { orderIdOfSagaStream, sagaStreamId } from '../domain/order-saga/ids.ts';
+import type { StartedSaga } from '../domain/order-saga/state.ts';
 import type { StoredDeadline } from '../projections/saga/deadline-store.ts';
 import { sagaDeadlinesOf } from '../projections/saga/deadline-store.ts';
-import { createSagaDecider } from '../projections/saga/saga-decider.ts';
-import { compensateSaga, loadSaga, retrySaga } from '../projections/saga/saga-operations.ts';
-import { sagaOptionsOf } from '../projections/saga/saga-runner.ts';
-import type { StartedSaga } from '../projections/saga/saga-state.ts';
-import { orderIdOfSagaStream, sagaStreamId } from '../projections/saga/saga-streams.ts';
+import { compensateSaga, loadSaga, retrySaga } from '../projections/saga/operations.ts';
+import { sagaOptionsOf } from '../projections/saga/runtime.ts';
 import { getSaga, listSagas, type SagaView, sagaStates } from '../projections/sagas/saga-queries.ts';
 import { exitCodes, failedError, notFoundError, usageError } from './cli-error.ts';
 import type { CommandContext, CommandHandler } from './command.ts';

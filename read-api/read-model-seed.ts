@@ -5,6 +5,9 @@ import { inventoryDecider } from '../domain/inventory/inventory-decider.ts';
 import type { Command, Event } from '../domain/message.ts';
 import { orderDecider } from '../domain/order/order-decider.ts';
 import { type OrderLine, orderTotal } from '../domain/order/order-line.ts';
+import { sagaDecider } from '../domain/order-saga/decider.ts';
+import { sagaStreamId } from '../domain/order-saga/ids.ts';
+import type { SagaInput } from '../domain/order-saga/inputs.ts';
 import { inventoryStreamId, orderStreamId } from '../domain/streams.ts';
 import { runCommands } from '../domain/testing/run-commands.ts';
 import { dashboardKeys } from '../projections/dashboard/dashboard-keys.ts';
@@ -15,9 +18,6 @@ import { inventoryProjection } from '../projections/inventory/inventory-projecti
 import { ordersProjection } from '../projections/orders/orders-projection.ts';
 import type { Projection } from '../projections/projector/projection.ts';
 import { envelopeOf, recordedEvent } from '../projections/projector/testing/recorded-events.ts';
-import { sagaDecider } from '../projections/saga/saga-decider.ts';
-import type { SagaInput } from '../projections/saga/saga-inputs.ts';
-import { sagaStreamId } from '../projections/saga/saga-streams.ts';
 import { sagasProjection } from '../projections/sagas/sagas-projection.ts';
 import type { EventEnvelope } from '../schemas/kafka-envelope.ts';
 

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { domainEventTypes, eventTypesByAggregate } from '../domain/domain-event.ts';
 import { notificationEventTypes } from '../domain/notification/events.ts';
-import { sagaEventTypes } from '../projections/saga/saga-events.ts';
+import { sagaEventTypes } from '../domain/order-saga/events.ts';
 import {
   avroTypeOf,
   decodeDomainEvent,

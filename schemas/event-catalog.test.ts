@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { domainEventTypes } from '../domain/domain-event.ts';
-import { sagaEventTypes } from '../projections/saga/saga-events.ts';
+import { sagaEventTypes } from '../domain/order-saga/events.ts';
 import { allEventTopics, isKnownEventType, topicFor } from './event-catalog.ts';
 import { UnknownSchemaError } from './schema-errors.ts';
 

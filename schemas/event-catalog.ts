@@ -1,7 +1,7 @@
 import type { DomainEventType } from '../domain/domain-event.ts';
 import type { NotificationEvent } from '../domain/notification/events.ts';
+import type { SagaEventType } from '../domain/order-saga/events.ts';
 import type { AggregateName } from '../domain/streams.ts';
-import type { SagaEventType } from '../projections/saga/saga-events.ts';
 import { UnknownSchemaError } from './schema-errors.ts';
 
 /**

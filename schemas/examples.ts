@@ -4,10 +4,10 @@ import { inventoryExampleEvents } from '../domain/inventory/inventory-examples.t
 import type { NotificationEvent } from '../domain/notification/events.ts';
 import { notificationExampleEvents } from '../domain/notification/notification-examples.ts';
 import { orderExampleEvents } from '../domain/order/order-examples.ts';
+import type { SagaEvent } from '../domain/order-saga/events.ts';
+import { sagaExampleEvents } from '../domain/order-saga/examples.ts';
 import { paymentExampleEvents } from '../domain/payment/payment-examples.ts';
 import { pointsExampleEvents } from '../domain/points/points-examples.ts';
-import type { SagaEvent } from '../projections/saga/saga-events.ts';
-import { sagaExampleEvents } from '../projections/saga/saga-examples.ts';
 
 /** Events produced by running example commands through every decider: what the schemas must carry. */
 export const exampleEvents = (): (DomainEvent | SagaEvent | NotificationEvent)[] => [

@@ -1,22 +1,23 @@
 import { couponDecider } from '../../domain/coupon/coupon-decider.ts';
 import { assertNever } from '../../domain/decider.ts';
 import { type DomainError, isDomainError, ruleBroken } from '../../domain/errors.ts';
+import {
+  type AuthorizationOutcome,
+  type AuthorizationProgress,
+  concludeAuthorization,
+  nextAuthorizationAction,
+  type Refusal,
+} from '../../domain/order-saga/payment.ts';
+import type { AuthorizePaymentData } from '../../domain/order-saga/steps.ts';
 import { paymentDecider } from '../../domain/payment/payment-decider.ts';
 import type { PaymentGateway } from '../../domain/payment/payment-gateway.ts';
-import type { PaymentState, RequestedPayment } from '../../domain/payment/state.ts';
-import { gatewayPartOf } from '../../domain/payment-plan/payment-part.ts';
+import type { RequestedPayment } from '../../domain/payment/state.ts';
 import { pointsDecider } from '../../domain/points/points-decider.ts';
 import { couponStreamId, paymentStreamId, pointsStreamId } from '../../domain/streams.ts';
 import { readState } from '../command-handler.ts';
 import { authorizeBeforeDeadline } from './authorize-before-deadline.ts';
 import { giveBackPointsAndCoupon } from './give-back.ts';
-import {
-  type AuthorizationOutcome,
-  type AuthorizePaymentData,
-  internalAuthorizationId,
-  type PaymentStepContext,
-  subCommandIds,
-} from './payment-step.ts';
+import { type PaymentStepContext, subCommandIds } from './payment-step.ts';
 import { type SubCommandDependencies, sendSubCommand } from './send-sub-command.ts';
 
 export interface AuthorizePaymentDependencies extends SubCommandDependencies {
@@ -35,6 +36,11 @@ const refusalOf = async (call: () => Promise<unknown>): Promise<DomainError | un
   }
 };
 
+const answerOf = async <Done>(done: Done, call: () => Promise<unknown>): Promise<Done | Refusal> => {
+  const refusal = await refusalOf(call);
+  return refusal ? { code: refusal.code, ...(refusal.rule === undefined ? {} : { rule: refusal.rule }) } : done;
+};
+
 // The payment stopped waiting for an answer meanwhile (a duplicate run recorded one, or the saga voided it):
 // the state read afterwards decides what the step reports.
 const unlessNoLongerAwaited = async (call: () => Promise<unknown>): Promise<void> => {
@@ -43,9 +49,9 @@ const unlessNoLongerAwaited = async (call: () => Promise<unknown>): Promise<void
 };
 
 /**
- * Authorizes an order's payment: request it, spend the points, redeem the coupon, ask the gateway for the card
- * or BNPL part, then record the answer. Every write carries an id derived from the step's, so running the step
- * again after a crash at any point repeats nothing: it finds what it did and carries on from there.
+ * Authorizes an order's payment: request it, then run what `nextAuthorizationAction` decides (spend the points,
+ * redeem the coupon, ask the gateway, record the answer). Every write carries an id derived from the step's, so
+ * running the step again after a crash at any point repeats nothing: it finds what it did and carries on.
  *
  * Throws TransientGatewayError (incl. CircuitOpenError) when the gateway failed without answering, and
  * GatewayNoAnswerError when it did not answer before the deadline; in both cases nothing is recorded on the
@@ -68,90 +74,68 @@ export const authorizePayment = async (
 
   const before = await readPayment();
   if (before.status === 'Requested') await settle(deps, before.payment, step);
-  return conclude(deps, await readPayment(), step, data.orderId);
+  const conclusion = concludeAuthorization(await readPayment());
+  switch (conclusion.outcome) {
+    case 'authorized':
+      return { outcome: 'authorized', authorizationId: conclusion.authorizationId };
+    case 'declined':
+      await giveBackPointsAndCoupon(deps, step, conclusion.giveBack);
+      return { outcome: 'declined', reason: conclusion.reason };
+    case 'voided':
+      await giveBackPointsAndCoupon(deps, step, conclusion.giveBack);
+      throw ruleBroken('payment_not_awaiting_authorization', `payment of order ${data.orderId} was voided`);
+    case 'unanswered':
+      // settle() always records an answer or throws, so only a concurrent writer bug leads here.
+      throw new Error(`payment of order ${data.orderId} is still ${conclusion.status} after authorization`);
+    default:
+      return assertNever(conclusion);
+  }
 };
 
+/** Asks and records until the payment has its answer. */
 const settle = async (
   deps: AuthorizePaymentDependencies,
   payment: RequestedPayment,
   step: PaymentStepContext,
 ): Promise<void> => {
   const ids = subCommandIds(step.commandId);
-  const { orderId, customerId, parts } = payment;
-  const paymentStream = paymentStreamId(orderId);
-  const decline = (reason: string) =>
-    unlessNoLongerAwaited(() =>
-      sendSubCommand(deps, step, paymentDecider, paymentStream, ids.record, {
-        type: 'RecordDecline',
-        data: { orderId, reason },
-      }),
-    );
-  const authorize = (authorizationId: string) =>
-    unlessNoLongerAwaited(() =>
-      sendSubCommand(deps, step, paymentDecider, paymentStream, ids.record, {
-        type: 'RecordAuthorization',
-        data: { orderId, authorizationId },
-      }),
-    );
-
-  const points = parts.find((part) => part.method === 'points');
-  if (points) {
-    const refusal = await refusalOf(() =>
-      sendSubCommand(deps, step, pointsDecider, pointsStreamId(customerId), ids.spendPoints, {
-        type: 'SpendPoints',
-        data: { customerId, orderId, amount: points.amount },
-      }),
-    );
-    if (refusal) return decline(refusal.rule ?? refusal.code);
-  }
-
-  const coupon = parts.find((part) => part.method === 'coupon');
-  if (coupon?.couponCode) {
-    const code = coupon.couponCode;
-    const refusal = await refusalOf(() =>
-      sendSubCommand(deps, step, couponDecider, couponStreamId(code), ids.redeemCoupon, {
-        type: 'RedeemCoupon',
-        data: { code, orderId, amount: coupon.amount },
-      }),
-    );
-    // The payment-plan rules call a coupon that does not exist `coupon_unknown`; the aggregate says 404.
-    if (refusal) return decline(refusal.code === 'not_found' ? 'coupon_unknown' : (refusal.rule ?? refusal.code));
-  }
-
-  const gatewayPart = gatewayPartOf(parts);
-  if (!gatewayPart) return authorize(internalAuthorizationId(orderId));
-
-  const answer = await authorizeBeforeDeadline(
-    deps.gateway,
-    { orderId, method: gatewayPart.method, amount: gatewayPart.amount, token: gatewayPart.token },
-    { clock: deps.clock, timeoutMs: deps.gatewayTimeoutMs, deadlineAt: step.deadlineAt },
-  );
-  return answer.outcome === 'approved' ? authorize(answer.authorizationId) : decline(answer.reason);
-};
-
-/** What the payment's recorded state means for the step; a declined or voided payment keeps nothing spent. */
-const conclude = async (
-  deps: AuthorizePaymentDependencies,
-  state: PaymentState,
-  step: PaymentStepContext,
-  orderId: string,
-): Promise<AuthorizationOutcome> => {
-  switch (state.status) {
-    case 'Authorized':
-    case 'Captured':
-    case 'Refunded':
-      return { outcome: 'authorized', authorizationId: state.authorizationId };
-    case 'Declined':
-      await giveBackPointsAndCoupon(deps, step, state.payment);
-      return { outcome: 'declined', reason: state.reason };
-    case 'Voided':
-      await giveBackPointsAndCoupon(deps, step, state.payment);
-      throw ruleBroken('payment_not_awaiting_authorization', `payment of order ${orderId} was voided`);
-    case 'Empty':
-    case 'Requested':
-      // settle() always records an answer or throws, so only a concurrent writer bug leads here.
-      throw new Error(`payment of order ${orderId} is still ${state.status} after authorization`);
-    default:
-      return assertNever(state);
+  const paymentStream = paymentStreamId(payment.orderId);
+  let progress: AuthorizationProgress = {};
+  for (;;) {
+    const action = nextAuthorizationAction(payment, progress);
+    switch (action.type) {
+      case 'SpendPoints': {
+        const streamId = pointsStreamId(action.data.customerId);
+        const points = await answerOf('spent' as const, () =>
+          sendSubCommand(deps, step, pointsDecider, streamId, ids.spendPoints, action),
+        );
+        progress = { ...progress, points };
+        break;
+      }
+      case 'RedeemCoupon': {
+        const streamId = couponStreamId(action.data.code);
+        const coupon = await answerOf('redeemed' as const, () =>
+          sendSubCommand(deps, step, couponDecider, streamId, ids.redeemCoupon, action),
+        );
+        progress = { ...progress, coupon };
+        break;
+      }
+      case 'AskGateway': {
+        const gateway = await authorizeBeforeDeadline(deps.gateway, action.request, {
+          clock: deps.clock,
+          timeoutMs: deps.gatewayTimeoutMs,
+          deadlineAt: step.deadlineAt,
+        });
+        progress = { ...progress, gateway };
+        break;
+      }
+      case 'RecordAuthorization':
+      case 'RecordDecline':
+        return unlessNoLongerAwaited(() =>
+          sendSubCommand(deps, step, paymentDecider, paymentStream, ids.record, action),
+        );
+      default:
+        return assertNever(action);
+    }
   }
 };

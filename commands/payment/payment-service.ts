@@ -1,4 +1,11 @@
 import { isDomainError } from '../../domain/errors.ts';
+import type { AuthorizationOutcome } from '../../domain/order-saga/payment.ts';
+import type {
+  AuthorizePaymentData,
+  CapturePaymentData,
+  RefundPaymentData,
+  VoidPaymentData,
+} from '../../domain/order-saga/steps.ts';
 import { paymentDecider } from '../../domain/payment/payment-decider.ts';
 import type { PaymentGateway } from '../../domain/payment/payment-gateway.ts';
 import { paymentStreamId } from '../../domain/streams.ts';
@@ -6,15 +13,7 @@ import { readState } from '../command-handler.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import { authorizePayment } from './authorize-payment.ts';
 import { giveBackPointsAndCoupon } from './give-back.ts';
-import {
-  type AuthorizationOutcome,
-  type AuthorizePaymentData,
-  type CapturePaymentData,
-  type PaymentStepContext,
-  type RefundPaymentData,
-  subCommandIds,
-  type VoidPaymentData,
-} from './payment-step.ts';
+import { type PaymentStepContext, subCommandIds } from './payment-step.ts';
 import { sendSubCommand } from './send-sub-command.ts';
 
 export interface PaymentServiceDependencies {

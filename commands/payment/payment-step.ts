@@ -1,5 +1,3 @@
-import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
-
 /** Who asks, and until when: the saga step the payment operation runs for. */
 export interface PaymentStepContext {
   /** The step's command id (`saga-<orderId>:<step>`); every sub-command id derives from it. */
@@ -9,31 +7,6 @@ export interface PaymentStepContext {
   /** ISO instant after which an answer from the gateway no longer helps the saga. */
   deadlineAt?: string;
 }
-
-export interface AuthorizePaymentData {
-  orderId: string;
-  customerId: string;
-  parts: PaymentPart[];
-  total: number;
-}
-
-export interface CapturePaymentData {
-  orderId: string;
-}
-
-/** The parts name the points account and the coupon to give back. */
-export interface VoidPaymentData {
-  orderId: string;
-  customerId: string;
-  parts: PaymentPart[];
-  reason: string;
-}
-
-export type RefundPaymentData = VoidPaymentData;
-
-export type AuthorizationOutcome =
-  | { outcome: 'authorized'; authorizationId: string }
-  | { outcome: 'declined'; reason: string };
 
 /**
  * The id of each sub-command a step sends. Each is deduplicated by the stream it lands on, so a step
@@ -51,6 +24,3 @@ export const subCommandIds = (stepCommandId: string) => ({
   void: `${stepCommandId}:void`,
   refund: `${stepCommandId}:refund`,
 });
-
-/** The authorization id recorded when points and coupons pay the whole order and no gateway is called. */
-export const internalAuthorizationId = (orderId: string): string => `internal-${orderId}`;

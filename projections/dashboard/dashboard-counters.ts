@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { SagaStatus } from '../../domain/order-saga/state.ts';
 import { type OrderStatus, orderStatuses } from '../orders/order-queries.ts';
-import type { SagaStatus } from '../saga/saga-state.ts';
 import { dashboardKeys, minuteOf } from './dashboard-keys.ts';
 
 const sagaStatuses: readonly SagaStatus[] = ['running', 'compensating', 'stuck', 'completed', 'compensated'];

@@ -1,8 +1,8 @@
 import type { ReservationCommitted, StockReturned } from '../../domain/inventory/events.ts';
 import type { OrderCancelled, OrderPlaced } from '../../domain/order/events.ts';
+import type { SagaStatus } from '../../domain/order-saga/state.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import type { OrderStatus } from '../orders/order-queries.ts';
-import type { SagaStatus } from '../saga/saga-state.ts';
 import { minuteOf } from './dashboard-keys.ts';
 
 /**

@@ -2,14 +2,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PostgresEventStore } from '../../commands/event-store/postgres/postgres-event-store.ts';
 import { migrate } from '../../deploy/migrate.ts';
+import { createSagaDecider } from '../../domain/order-saga/decider.ts';
+import type { SagaDeadlineSet } from '../../domain/order-saga/events.ts';
+import { paymentDeadlineId } from '../../domain/order-saga/ids.ts';
 import { uniqueName } from '../../test/support/names.ts';
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
 import { DeadlinePoller, deadlineCommandId } from './deadline-poller.ts';
 import { recordDeadlineCleared, recordDeadlineSet, sagaDeadlinesOf } from './deadline-store.ts';
-import { createSagaDecider } from './saga-decider.ts';
-import type { SagaDeadlineSet } from './saga-events.ts';
-import { feedSaga } from './saga-operations.ts';
-import { paymentDeadlineId } from './saga-streams.ts';
+import { feedSaga } from './operations.ts';
 
 const context = { db: undefined as unknown as TestSchema, store: undefined as unknown as PostgresEventStore };
 const test = suite('deadline poller', context);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { isDomainError } from '../../domain/errors.ts';
 import { jsonLineLog } from '../kafka/json-line-log.ts';
 import { markDeadlinesFired, type StoredDeadline, takeDueDeadlines } from './deadline-store.ts';
-import { feedSaga, type SagaStoreDependencies } from './saga-operations.ts';
+import { feedSaga, type SagaStoreDependencies } from './operations.ts';
 
 export interface DeadlinePollerOptions extends SagaStoreDependencies {
   pool: pg.Pool;

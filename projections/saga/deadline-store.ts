@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { DeadlineName, SagaDeadlineCleared, SagaDeadlineSet } from './saga-events.ts';
-import { sagaStreamId } from './saga-streams.ts';
+import type { DeadlineName, SagaDeadlineCleared, SagaDeadlineSet } from '../../domain/order-saga/events.ts';
+import { sagaStreamId } from '../../domain/order-saga/ids.ts';
 
 /**
  * The `saga_deadlines` table (deploy/migrations/005_saga_deadlines.sql): a copy of the deadlines the saga

@@ -12,7 +12,7 @@ import { loadConfig } from '../../deploy/config.ts';
 import { log, startLogging } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
-import { SagaRuntime, sagaOptionsOf } from './saga-runner.ts';
+import { SagaRuntime, sagaOptionsOf } from './runtime.ts';
 
 const logger = startLogging('saga');
 

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fold } from '../../domain/decider.ts';
-import { sagaDecider } from './saga-decider.ts';
-import { inputs, sagaHistory } from './saga-examples.ts';
+import { sagaDecider } from '../../domain/order-saga/decider.ts';
+import { inputs, sagaHistory } from '../../domain/order-saga/examples.ts';
 import { isStepPending, outcomeInput } from './step-dispatcher.ts';
 
 const stateAfter = (steps: Parameters<typeof sagaHistory>[0]) => fold(sagaDecider, sagaHistory(steps));

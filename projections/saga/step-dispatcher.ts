@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import type { PaymentService } from '../../commands/payment/payment-service.ts';
 import { executeStep, type StepOutcome } from '../../commands/saga-steps/execute-step.ts';
+import type { SagaDeadlineCleared, SagaDeadlineSet, SagaStepScheduled } from '../../domain/order-saga/events.ts';
+import { sagaCommandId } from '../../domain/order-saga/ids.ts';
+import type { StepFailed, StepSucceeded } from '../../domain/order-saga/inputs.ts';
+import type { SagaState } from '../../domain/order-saga/state.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import { jsonLineLog } from '../kafka/json-line-log.ts';
 import { recordDeadlineCleared, recordDeadlineSet } from './deadline-store.ts';
-import type { SagaDeadlineCleared, SagaDeadlineSet, SagaStepScheduled } from './saga-events.ts';
-import type { StepFailed, StepSucceeded } from './saga-inputs.ts';
-import { feedSaga, loadSaga, type SagaStoreDependencies } from './saga-operations.ts';
-import type { SagaState } from './saga-state.ts';
-import { sagaCommandId } from './saga-streams.ts';
+import { feedSaga, loadSaga, type SagaStoreDependencies } from './operations.ts';
 
 export interface StepDispatcherDependencies extends SagaStoreDependencies {
   payments: PaymentService;

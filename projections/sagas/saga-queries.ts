@@ -1,3 +1,5 @@
+import type { DeadlineName } from '../../domain/order-saga/events.ts';
+import type { SagaStatus, StepStatus } from '../../domain/order-saga/state.ts';
 import {
   checkFilterValue,
   checkPageLimit,
@@ -8,8 +10,6 @@ import {
 import type { Queryable } from '../projector/projection.ts';
 import { rowVersion } from '../projector/row-version.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
-import type { DeadlineName } from '../saga/saga-events.ts';
-import type { SagaStatus, StepStatus } from '../saga/saga-state.ts';
 import { type SagasTables, sagasTables } from './sagas-tables.ts';
 
 export const sagaStates: readonly SagaStatus[] = ['running', 'compensating', 'stuck', 'completed', 'compensated'];

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { assertNever } from '../../domain/decider.ts';
+import { type SagaEvent, sagaEventTypes } from '../../domain/order-saga/events.ts';
+import type { StepStatus } from '../../domain/order-saga/state.ts';
 import { topicForAggregate } from '../../schemas/event-catalog.ts';
 import { eventOf } from '../projector/event-of.ts';
 import type { Projection } from '../projector/projection.ts';
 import { sqlIdentifier } from '../projector/sql-identifier.ts';
-import { type SagaEvent, sagaEventTypes } from '../saga/saga-events.ts';
-import type { StepStatus } from '../saga/saga-state.ts';
 import { type SagasTables, sagasTables } from './sagas-tables.ts';
 
 /**

@@ -25,6 +25,9 @@ import { inventoryDecider } from '../../domain/inventory/inventory-decider.ts';
 import type { InventoryState } from '../../domain/inventory/state.ts';
 import { orderDecider } from '../../domain/order/order-decider.ts';
 import type { OrderState } from '../../domain/order/state.ts';
+import { sagaStreamId } from '../../domain/order-saga/ids.ts';
+import type { SagaOptions } from '../../domain/order-saga/options.ts';
+import type { StartedSaga } from '../../domain/order-saga/state.ts';
 import type { AuthorizationRequest, PaymentGateway } from '../../domain/payment/payment-gateway.ts';
 import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
 import { pointsDecider } from '../../domain/points/points-decider.ts';
@@ -34,11 +37,8 @@ import { uniqueName } from '../../test/support/names.ts';
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
 import { deleteTopicsWithPrefix } from '../../test/support/topics.ts';
 import { waitFor } from '../../test/support/wait.ts';
-import { loadSaga } from './saga-operations.ts';
-import type { SagaOptions } from './saga-options.ts';
-import { ensureSagaTopics, SagaRuntime } from './saga-runner.ts';
-import type { StartedSaga } from './saga-state.ts';
-import { sagaStreamId } from './saga-streams.ts';
+import { loadSaga } from './operations.ts';
+import { ensureSagaTopics, SagaRuntime } from './runtime.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
-import type { Decision } from './saga-decision.ts';
-import type { CompensationReason } from './saga-events.ts';
-import { cancellationReasonFor, clearAllDeadlines, clearDeadline, scheduleOnce } from './saga-schedule.ts';
+import type { Decision } from './decision.ts';
+import { cancellationReasonFor, clearAllDeadlines, clearDeadline, scheduleOnce } from './decision.ts';
+import type { CompensationReason } from './events.ts';
 import {
   isFinished,
   isLineSettled,
@@ -9,8 +9,8 @@ import {
   isReservationUnresolved,
   type StartedSaga,
   voidFoundNoPayment,
-} from './saga-state.ts';
-import { isForwardStep, parseStepName } from './saga-steps.ts';
+} from './state.ts';
+import { isForwardStep, parseStepName } from './steps.ts';
 
 /** The saga still moves the order forward: not compensating, not finished (it may be stuck). */
 export const isMovingForward = (saga: StartedSaga): boolean => saga.compensation === undefined && !isFinished(saga);

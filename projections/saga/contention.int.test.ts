@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inventoryStreamId } from '../../domain/streams.ts';
-import { SagaHarness } from './saga-harness.ts';
+import { SagaHarness } from './harness.ts';
 
 const test = suite('saga under contention');
 

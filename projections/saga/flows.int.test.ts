@@ -7,8 +7,8 @@ import { inventoryStreamId, paymentStreamId, pointsStreamId } from '../../domain
 import { topicFor } from '../../schemas/event-catalog.ts';
 import { toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import { waitFor } from '../../test/support/wait.ts';
-import { availableOf, SagaHarness } from './saga-harness.ts';
-import { retrySaga } from './saga-operations.ts';
+import { availableOf, SagaHarness } from './harness.ts';
+import { retrySaga } from './operations.ts';
 
 /** One harness for the file: every test uses its own SKUs, customers, coupons and orders. */
 const context = { harness: undefined as unknown as SagaHarness, producer: undefined as unknown as Producer };

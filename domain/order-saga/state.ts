@@ -1,8 +1,8 @@
-import { assertNever } from '../../domain/decider.ts';
-import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
-import type { CompensationReason, DeadlineName } from './saga-events.ts';
-import type { ScheduledCommand } from './saga-step-commands.ts';
-import { lineStep } from './saga-steps.ts';
+import { assertNever } from '../decider.ts';
+import type { PaymentPart } from '../payment-plan/payment-part.ts';
+import type { CompensationReason, DeadlineName } from './events.ts';
+import type { ScheduledCommand } from './steps.ts';
+import { lineStep } from './steps.ts';
 
 /** `pending`: the reservation was asked for and no answer was observed yet. */
 export type LineStatus = 'pending' | 'reserved' | 'rejected' | 'released' | 'committed' | 'returned';

@@ -8,7 +8,7 @@ import {
   sagaCommandId,
   sagaStepId,
   sagaStreamId,
-} from './saga-streams.ts';
+} from './ids.ts';
 
 const ids = suite('saga ids');
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
-import { inputs, sagaHistory, skus, untilAuthorized, untilCompleted } from './saga-examples.ts';
-import type { SagaInput } from './saga-inputs.ts';
-import { expected as e, sagaSpec } from './saga-spec-support.ts';
+import { inputs, sagaHistory, skus, untilAuthorized, untilCompleted } from './examples.ts';
+import type { SagaInput } from './inputs.ts';
+import { expected as e, sagaSpec } from './specs.ts';
 
 const spec = sagaSpec();
 const reservingAll = (): SagaInput[] => [inputs.placed(), ...skus.map((sku) => inputs.reserved(sku))];

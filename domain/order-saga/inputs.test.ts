@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DomainEvent } from '../../domain/domain-event.ts';
-import { inputs } from './saga-examples.ts';
-import { observedDomainEventTypes, sagaInputOf, sagaInputTypes } from './saga-inputs.ts';
+import type { DomainEvent } from '../domain-event.ts';
+import { inputs } from './examples.ts';
+import { observedDomainEventTypes, sagaInputOf, sagaInputTypes } from './inputs.ts';
 
 const metadata = { commandId: 'event-1', now: '2025-01-01T10:00:00.000Z' };
 const mapping = suite('domain events as saga inputs');

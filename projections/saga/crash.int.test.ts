@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inventoryStreamId, paymentStreamId, pointsStreamId } from '../../domain/streams.ts';
 import { waitFor } from '../../test/support/wait.ts';
-import { SagaHarness, type SagaProcess } from './saga-harness.ts';
+import { SagaHarness, type SagaProcess } from './harness.ts';
 
 const test = suite('saga process killed mid-flow');
 

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fold } from '../../domain/decider.ts';
-import { createSagaDecider, sagaDecider } from './saga-decider.ts';
-import { inputs, sagaHistory, skus, untilAuthorized, untilCompleted } from './saga-examples.ts';
-import { expected as e, paymentDueAt, sagaSpec } from './saga-spec-support.ts';
+import { fold } from '../decider.ts';
+import { createSagaDecider, sagaDecider } from './decider.ts';
+import { inputs, sagaHistory, skus, untilAuthorized, untilCompleted } from './examples.ts';
+import { expected as e, paymentDueAt, sagaSpec } from './specs.ts';
 
 const spec = sagaSpec();
 const reservingAll = () => [inputs.placed(), ...skus.map((sku) => inputs.reserved(sku))];

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { inputs, skus } from '../../domain/order-saga/examples.ts';
 import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
-import { inputs, skus } from './saga-examples.ts';
 import {
   inputCommandId,
   sagaEventsTopic,
@@ -10,7 +10,7 @@ import {
   sagaInputTopics,
   sagaOptionsOf,
   stepDispatcherGroupId,
-} from './saga-runner.ts';
+} from './runtime.ts';
 
 const envelopes = suite('sagaInputOfEnvelope');
 const envelope = (type: string, data: unknown): EventEnvelope => ({

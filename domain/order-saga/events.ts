@@ -1,7 +1,7 @@
-import type { Event } from '../../domain/message.ts';
-import type { CancellationReason } from '../../domain/order/commands.ts';
-import type { PaymentPart } from '../../domain/payment-plan/payment-part.ts';
-import type { ScheduledCommand } from './saga-step-commands.ts';
+import type { Event } from '../message.ts';
+import type { CancellationReason } from '../order/commands.ts';
+import type { PaymentPart } from '../payment-plan/payment-part.ts';
+import type { ScheduledCommand } from './steps.ts';
 
 /**
  * The events of stream `saga-<orderId>`. Folding them alone rebuilds the saga: what it observed of the
@@ -168,5 +168,3 @@ const sagaEventTypeSet: Record<SagaEventType, true> = {
 };
 
 export const sagaEventTypes = Object.keys(sagaEventTypeSet) as SagaEventType[];
-
-export const isSagaEventType = (type: string): type is SagaEventType => Object.hasOwn(sagaEventTypeSet, type);

@@ -1,20 +1,20 @@
-import type { DomainEvent } from '../../domain/domain-event.ts';
+import type { DomainEvent } from '../domain-event.ts';
 import type {
   ReservationCommitted,
   StockReleased,
   StockReservationRejected,
   StockReserved,
   StockReturned,
-} from '../../domain/inventory/events.ts';
-import type { Command, CommandMetadata, Event } from '../../domain/message.ts';
-import type { OrderCancelled, OrderConfirmed, OrderPlaced } from '../../domain/order/events.ts';
+} from '../inventory/events.ts';
+import type { Command, CommandMetadata, Event } from '../message.ts';
+import type { OrderCancelled, OrderConfirmed, OrderPlaced } from '../order/events.ts';
 import type {
   PaymentAuthorized,
   PaymentCaptured,
   PaymentDeclined,
   PaymentRefunded,
   PaymentVoided,
-} from '../../domain/payment/events.ts';
+} from '../payment/events.ts';
 
 /**
  * What the saga decides on: domain events it observed (same type and data as the aggregate's event),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandOutcome, handleCommand, readState } from '../../commands/command-handler.ts';
 import type { EventStore } from '../../commands/event-store/event-store.ts';
-import { type SagaDecider, sagaDecider } from './saga-decider.ts';
-import type { SagaInput } from './saga-inputs.ts';
-import type { SagaState } from './saga-state.ts';
-import { sagaStreamId } from './saga-streams.ts';
+import { type SagaDecider, sagaDecider } from '../../domain/order-saga/decider.ts';
+import { sagaStreamId } from '../../domain/order-saga/ids.ts';
+import type { SagaInput } from '../../domain/order-saga/inputs.ts';
+import type { SagaState } from '../../domain/order-saga/state.ts';
 
 /**
  * Every write to a saga goes through here: an input decided by the saga's decider and appended to

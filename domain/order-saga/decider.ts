@@ -1,10 +1,10 @@
-import type { Decider } from '../../domain/decider.ts';
-import { createSagaDecide } from './saga-decide.ts';
-import type { SagaEvent } from './saga-events.ts';
-import { evolveSaga } from './saga-evolve.ts';
-import type { SagaInput } from './saga-inputs.ts';
-import { defaultSagaOptions, type SagaOptions } from './saga-options.ts';
-import { initialSagaState, type SagaState } from './saga-state.ts';
+import type { Decider } from '../decider.ts';
+import { createSagaDecide } from './decide.ts';
+import type { SagaEvent } from './events.ts';
+import { evolveSaga } from './evolve.ts';
+import type { SagaInput } from './inputs.ts';
+import { defaultSagaOptions, type SagaOptions } from './options.ts';
+import { initialSagaState, type SagaState } from './state.ts';
 
 export type SagaDecider = Decider<SagaState, SagaInput, SagaEvent>;
 

@@ -1,12 +1,54 @@
-import { assertNever } from '../../domain/decider.ts';
-import type { CancellationReason } from '../../domain/order/commands.ts';
-import { inventoryStreamId, orderStreamId, paymentStreamId } from '../../domain/streams.ts';
-import type { Decision } from './saga-decision.ts';
-import type { CompensationReason, DeadlineName } from './saga-events.ts';
-import type { StartedSaga } from './saga-state.ts';
-import type { SagaStepCommand, ScheduledCommand } from './saga-step-commands.ts';
-import { type SagaStep, stepName } from './saga-steps.ts';
-import { paymentDeadlineId, sagaCommandId, sagaStepId } from './saga-streams.ts';
+import { assertNever } from '../decider.ts';
+import { validationError } from '../errors.ts';
+import type { CancellationReason } from '../order/commands.ts';
+import { inventoryStreamId, orderStreamId, paymentStreamId } from '../streams.ts';
+import type { CompensationReason, DeadlineName, SagaEvent } from './events.ts';
+import { evolveStartedSaga } from './evolve.ts';
+import { paymentDeadlineId, sagaCommandId, sagaStepId } from './ids.ts';
+import type { SagaOptions } from './options.ts';
+import type { StartedSaga } from './state.ts';
+import { type SagaStep, type SagaStepCommand, type ScheduledCommand, stepName } from './steps.ts';
+
+/**
+ * One decision in progress: the events emitted so far and the saga as they leave it, so each rule
+ * looks at the state the earlier rules of the same decision produced.
+ */
+export interface Decision {
+  readonly now: string;
+  readonly options: SagaOptions;
+  readonly saga: StartedSaga;
+  readonly events: readonly SagaEvent[];
+  emit(event: SagaEvent): void;
+}
+
+export const createDecision = (saga: StartedSaga, now: string, options: SagaOptions): Decision => {
+  let current = saga;
+  const events: SagaEvent[] = [];
+  return {
+    now,
+    options,
+    get saga() {
+      return current;
+    },
+    events,
+    emit(event) {
+      events.push(event);
+      current = evolveStartedSaga(current, event);
+    },
+  };
+};
+
+/** The decision's clock; a malformed `metadata.now` is the caller's bug, answered with 400. */
+export const assertInstant = (now: string): void => {
+  if (typeof now !== 'string' || Number.isNaN(Date.parse(now))) {
+    throw validationError(`not an ISO instant: ${String(now)}`, [
+      { field: 'metadata.now', message: 'must be an ISO-8601 instant' },
+    ]);
+  }
+};
+
+export const instantAfter = (now: string, milliseconds: number): string =>
+  new Date(Date.parse(now) + milliseconds).toISOString();
 
 /** The order cancellation a compensation asks for; none when the order was cancelled by someone else. */
 export const cancellationReasonFor = (reason: CompensationReason): CancellationReason | undefined => {

@@ -3,14 +3,14 @@ import { Partitioners } from 'kafkajs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createKafka } from '../../deploy/kafka-client.ts';
+import { paymentDeadlineId } from '../../domain/order-saga/ids.ts';
 import { inventoryStreamId, paymentStreamId } from '../../domain/streams.ts';
 import { topicForAggregate } from '../../schemas/event-catalog.ts';
 import { collectRecords } from '../../test/support/kafka.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { sagaDeadlinesOf } from './deadline-store.ts';
-import { availableOf, SagaHarness } from './saga-harness.ts';
-import type { SagaRuntime } from './saga-runner.ts';
-import { paymentDeadlineId } from './saga-streams.ts';
+import { availableOf, SagaHarness } from './harness.ts';
+import type { SagaRuntime } from './runtime.ts';
 
 const paymentTimeoutMs = 1_500;
 const context = { harness: undefined as unknown as SagaHarness, saga: undefined as unknown as SagaRuntime };

@@ -1,12 +1,12 @@
-import type { CommandMetadata } from '../../domain/message.ts';
-import type { CancellationReason } from '../../domain/order/commands.ts';
-import type { OrderPlaced } from '../../domain/order/events.ts';
-import { runCommands } from '../../domain/testing/run-commands.ts';
-import { createSagaDecider, sagaDecider } from './saga-decider.ts';
-import type { SagaEvent } from './saga-events.ts';
-import type { SagaInput, SagaInputType } from './saga-inputs.ts';
-import type { SagaOptions } from './saga-options.ts';
-import { paymentDeadlineId, retryDeadlineId } from './saga-streams.ts';
+import type { CommandMetadata } from '../message.ts';
+import type { CancellationReason } from '../order/commands.ts';
+import type { OrderPlaced } from '../order/events.ts';
+import { runCommands } from '../testing/run-commands.ts';
+import { createSagaDecider, sagaDecider } from './decider.ts';
+import type { SagaEvent } from './events.ts';
+import { paymentDeadlineId, retryDeadlineId } from './ids.ts';
+import type { SagaInput, SagaInputType } from './inputs.ts';
+import type { SagaOptions } from './options.ts';
 
 /**
  * Input builders for specs and examples. The order `o1` of customer `c1` has three lines and pays

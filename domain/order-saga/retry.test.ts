@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
-import { createSagaDecider } from './saga-decider.ts';
-import { inputs, sagaHistory, skus, untilCompleted } from './saga-examples.ts';
-import type { SagaInput } from './saga-inputs.ts';
-import { expected as e, paymentDueAt, sagaSpec } from './saga-spec-support.ts';
+import { createSagaDecider } from './decider.ts';
+import { inputs, sagaHistory, skus, untilCompleted } from './examples.ts';
+import type { SagaInput } from './inputs.ts';
+import { expected as e, paymentDueAt, sagaSpec } from './specs.ts';
 
 const spec = sagaSpec();
 const at = (ms: number) => new Date(Date.parse('2025-01-01T10:00:00.000Z') + ms).toISOString();

@@ -1,5 +1,5 @@
-import { assertNever } from '../../domain/decider.ts';
-import type { SagaEvent, SagaStarted } from './saga-events.ts';
+import { assertNever } from '../decider.ts';
+import type { SagaEvent, SagaStarted } from './events.ts';
 import type {
   LineProgress,
   LineStatus,
@@ -8,7 +8,7 @@ import type {
   SagaState,
   StartedSaga,
   StepProgress,
-} from './saga-state.ts';
+} from './state.ts';
 
 const withLine = (saga: StartedSaga, sku: string, status: LineStatus): StartedSaga => ({
   ...saga,
