@@ -23,6 +23,8 @@ export interface CommandOutcome {
   nextExpectedVersion: number;
   /** Global position of the last event appended or found: the consistency token a reader can wait for. */
   position: bigint;
+  /** The command id was handled before: `events` are what it recorded then, and nothing was decided now. */
+  repeated?: true;
 }
 
 export interface HandleCommandInput<State, C extends Command, E extends Event> {
@@ -66,7 +68,7 @@ const decideAndAppend = async <State, C extends Command, E extends Event>({
   const { tail, folded } = await catchUp(store, decider, streamId, cache);
   const { commandId, correlationId } = command.metadata;
   const earlier = folded.commands.get(commandId);
-  if (earlier) return outcomeOf(await eventsOf(store, streamId, commandId, earlier, tail));
+  if (earlier) return { ...outcomeOf(await eventsOf(store, streamId, commandId, earlier, tail)), repeated: true };
 
   const decided = decider.decide(command, folded.state);
   if (decided.length === 0) {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InstancesError, instancesOf, projectorScale } from './instances.ts';
+import { InstancesError, instancesOf, projectorScale, sagaScale } from './instances.ts';
 
 const test = suite('service instances for npm start');
 const projectors = { name: 'projectors', entry: 'projections/main.ts', scale: projectorScale };
@@ -41,6 +41,22 @@ test('a count that is not a whole number from 1 to 32 is refused with the variab
       value,
     );
   }
+});
+
+test("SAGA_INSTANCES=2: two saga processes, metrics ports clear of the projectors'", () => {
+  const saga = { name: 'saga', entry: 'projections/saga/main.ts', scale: sagaScale };
+  assert.equal(instancesOf(saga, {}), [{ name: 'saga', entry: 'projections/saga/main.ts', env: {} }]);
+  assert.equal(
+    instancesOf(saga, { SAGA_INSTANCES: '2' }).map(({ name, env }) => [name, env.METRICS_PORT_SAGA]),
+    [
+      ['saga-1', '9102'],
+      ['saga-2', '9112'],
+    ],
+  );
+  assert.throws(
+    () => instancesOf(saga, { SAGA_INSTANCES: '0' }),
+    (error: unknown) => error instanceof InstancesError,
+  );
 });
 
 test.run();

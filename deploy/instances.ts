@@ -24,6 +24,14 @@ export const projectorScale: ServiceScale = {
   metricsPortStride: 10,
 };
 
+/** `SAGA_INSTANCES`: instance n's metrics port is 9102 + 10 (n - 1), between the projectors' ports. */
+export const sagaScale: ServiceScale = {
+  countEnv: 'SAGA_INSTANCES',
+  metricsPortEnv: 'METRICS_PORT_SAGA',
+  defaultMetricsPort: 9102,
+  metricsPortStride: 10,
+};
+
 export class InstancesError extends Error {
   override name = 'InstancesError';
 }

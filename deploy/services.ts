@@ -1,4 +1,4 @@
-import { projectorScale, type ServiceScale } from './instances.ts';
+import { projectorScale, type ServiceScale, sagaScale } from './instances.ts';
 
 /** The processes of the system, in start order. `npm start` runs all of them; docker-compose mirrors the list. */
 export interface ServiceDefinition {
@@ -19,7 +19,7 @@ export const services: ServiceDefinition[] = [
     url: (env) => `http://${hostOf(env)}:${env.COMMAND_API_PORT || 3000}`,
   },
   { name: 'relay', entry: 'commands/relay/main.ts' },
-  { name: 'saga', entry: 'projections/saga/main.ts' },
+  { name: 'saga', entry: 'projections/saga/main.ts', scale: sagaScale },
   {
     name: 'projectors',
     entry: 'projections/main.ts',

@@ -6,6 +6,7 @@
 import * as assert from 'uvu/assert';
 import '../domain/order-saga/compensation.test.ts';
 import '../domain/order-saga/decide.test.ts';
+import '../domain/order-saga/reports.test.ts';
 import '../domain/order-saga/retry.test.ts';
 import { specEventChecks } from '../domain/order-saga/specs.ts';
 import { decodeEvent, encodeEvent } from './avro-codec.ts';

@@ -74,6 +74,7 @@ export const authorizePayment = async (
 
   const before = await readPayment();
   if (before.status === 'Requested') await settle(deps, before.payment, step);
+  else await reportEarlierAnswer(deps, step, streamId, ids.record);
   const conclusion = concludeAuthorization(await readPayment());
   switch (conclusion.outcome) {
     case 'authorized':
@@ -90,6 +91,21 @@ export const authorizePayment = async (
     default:
       return assertNever(conclusion);
   }
+};
+
+/**
+ * The step ran before and recorded the payment's answer: tell the caller what that was, as a first run would
+ * have, so a repeated step (after a crash) reports the same events.
+ */
+const reportEarlierAnswer = async (
+  deps: AuthorizePaymentDependencies,
+  step: PaymentStepContext,
+  streamId: string,
+  recordCommandId: string,
+): Promise<void> => {
+  if (!step.recorded) return;
+  const events = await deps.store.readStream(streamId);
+  step.recorded(events.filter((event) => event.metadata.commandId === recordCommandId));
 };
 
 /** Asks and records until the payment has its answer. */

@@ -1,3 +1,5 @@
+import type { HandledEvent } from '../command-handler.ts';
+
 /** Who asks, and until when: the saga step the payment operation runs for. */
 export interface PaymentStepContext {
   /** The step's command id (`saga-<orderId>:<step>`); every sub-command id derives from it. */
@@ -6,6 +8,11 @@ export interface PaymentStepContext {
   causationId: string;
   /** ISO instant after which an answer from the gateway no longer helps the saga. */
   deadlineAt?: string;
+  /**
+   * Told what each sub-command recorded (or found recorded by an earlier run of the step), so the saga's
+   * runner learns what the step caused without waiting for it to come round through Kafka.
+   */
+  recorded?: (events: readonly HandledEvent[]) => void;
 }
 
 /**

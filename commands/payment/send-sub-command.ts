@@ -15,15 +15,15 @@ export interface SubCommandDependencies {
 }
 
 /** Sends one sub-command of a payment step through the generic handler, under its own deterministic id. */
-export const sendSubCommand = <State, C extends Command, E extends Event>(
+export const sendSubCommand = async <State, C extends Command, E extends Event>(
   { store, clock, retries }: SubCommandDependencies,
   step: PaymentStepContext,
   decider: Decider<State, C, E>,
   streamId: string,
   commandId: string,
   command: Unstamped<C>,
-): Promise<CommandOutcome> =>
-  handleCommand({
+): Promise<CommandOutcome> => {
+  const outcome = await handleCommand({
     store,
     decider,
     streamId,
@@ -38,3 +38,6 @@ export const sendSubCommand = <State, C extends Command, E extends Event>(
     } as C,
     ...(retries === undefined ? {} : { retries }),
   });
+  step.recorded?.(outcome.events);
+  return outcome;
+};

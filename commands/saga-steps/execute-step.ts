@@ -3,7 +3,7 @@ import { isStepCommandType, type StepExecutorDependencies, type StepToExecute, s
 import { classifyStepError, InvalidStepError, type StepOutcome } from './step-outcome.ts';
 
 export type { StepExecutorDependencies, StepToExecute } from './step-handlers.ts';
-export type { StepOutcome } from './step-outcome.ts';
+export type { StepEvent, StepOutcome } from './step-outcome.ts';
 
 const parseData = (dataJson: string): Record<string, unknown> => {
   let data: unknown;
@@ -31,8 +31,7 @@ export const executeStep = async (deps: StepExecutorDependencies, step: StepToEx
     if (expectedStream !== streamId) {
       throw new InvalidStepError(`${type} addresses stream ${expectedStream ?? '(none)'}, the step names ${streamId}`);
     }
-    await handler.run(deps, step, data);
-    return { ok: true };
+    return { ok: true, events: await handler.run(deps, step, data) };
   } catch (error) {
     return classifyStepError(error);
   }

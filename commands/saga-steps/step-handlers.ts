@@ -11,6 +11,7 @@ import { handleCommand } from '../command-handler.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import type { PaymentService } from '../payment/payment-service.ts';
 import type { PaymentStepContext } from '../payment/payment-step.ts';
+import type { StepEvent } from './step-outcome.ts';
 
 export interface StepExecutorDependencies {
   store: EventStore;
@@ -33,7 +34,8 @@ export interface StepToExecute {
 export interface StepHandler {
   /** The stream the step's data addresses; the step must name exactly this one. */
   streamOf(data: Record<string, unknown>): string | undefined;
-  run(deps: StepExecutorDependencies, step: StepToExecute, data: Record<string, unknown>): Promise<unknown>;
+  /** Runs the step; resolves to the domain events its commands recorded (or found recorded). */
+  run(deps: StepExecutorDependencies, step: StepToExecute, data: Record<string, unknown>): Promise<StepEvent[]>;
 }
 
 const stringField =
@@ -50,8 +52,8 @@ const decidedBy = <State, C extends Command, E extends Event>(
   streamOf: StepHandler['streamOf'],
 ): StepHandler => ({
   streamOf,
-  run: ({ store, retries }, step, data) =>
-    handleCommand({
+  run: async ({ store, retries }, step, data) => {
+    const { events } = await handleCommand({
       store,
       decider,
       streamId: step.command.streamId,
@@ -67,14 +69,19 @@ const decidedBy = <State, C extends Command, E extends Event>(
         },
       } as unknown as C,
       ...(retries === undefined ? {} : { retries }),
-    }),
+    });
+    return events.map(({ type, data: eventData }) => ({ type, data: eventData }));
+  },
 });
 
-const paymentContext = (step: StepToExecute): PaymentStepContext => ({
+const paymentContext = (step: StepToExecute, recorded: StepEvent[]): PaymentStepContext => ({
   commandId: step.commandId,
   correlationId: step.correlationId,
   causationId: step.causationId,
   ...(step.deadlineAt === undefined ? {} : { deadlineAt: step.deadlineAt }),
+  recorded: (events) => {
+    for (const { type, data } of events) recorded.push({ type, data });
+  },
 });
 
 // Points and coupons are given back from the parts, so a payment step's parts must be well formed.
@@ -90,7 +97,11 @@ const byPaymentService = (
   run: (payments: PaymentService, data: Record<string, unknown>, step: PaymentStepContext) => Promise<unknown>,
 ): StepHandler => ({
   streamOf: stringField('orderId', paymentStreamId),
-  run: ({ payments }, step, data) => run(payments, data, paymentContext(step)),
+  run: async ({ payments }, step, data) => {
+    const recorded: StepEvent[] = [];
+    await run(payments, data, paymentContext(step, recorded));
+    return recorded;
+  },
 });
 
 const bySku = stringField('sku', inventoryStreamId);

@@ -4,11 +4,20 @@ import { WrongExpectedVersionError } from '../event-store/event-store.ts';
 import { GatewayNoAnswerError } from '../payment/authorize-before-deadline.ts';
 import { CircuitOpenError } from '../payment-gateway/circuit-breaker.ts';
 
+/** A domain event a step's command recorded: what the saga may observe of it. */
+export interface StepEvent {
+  type: string;
+  data: unknown;
+}
+
 /**
- * What the dispatcher feeds back to the saga. `transient: true` means "nothing was decided, run the step
- * again later"; `transient: false` is a final refusal the saga reacts to (compensate, cancel, wait).
+ * What the saga's runner reports back. A success lists the domain events the step's commands recorded (or
+ * found recorded by an earlier run). `transient: true` means "nothing was decided, run the step again
+ * later"; `transient: false` is a final refusal the saga reacts to (compensate, cancel, wait).
  */
-export type StepOutcome = { ok: true } | { ok: false; error: string; rule?: string; transient: boolean };
+export type StepOutcome =
+  | { ok: true; events: StepEvent[] }
+  | { ok: false; error: string; rule?: string; transient: boolean };
 
 /** The step itself is malformed (unknown command type, unparsable data, a stream that does not fit). */
 export class InvalidStepError extends Error {

@@ -17,7 +17,7 @@ import type { SagaEvent, SagaStarted } from './events.ts';
 import { startedSagaOf } from './evolve.ts';
 import { parseSagaStepId, paymentDeadlineId, sagaStepId } from './ids.ts';
 import type { CompensationRequested, DeadlineReached, RetryRequested, SagaInput } from './inputs.ts';
-import { observe, stepFailed, stepSucceeded } from './observe.ts';
+import { observe, stepFailed, stepSucceeded, stepsExecuted } from './observe.ts';
 import type { SagaOptions } from './options.ts';
 import { isFinished, type SagaState } from './state.ts';
 import { parseStepName } from './steps.ts';
@@ -149,10 +149,13 @@ const react = (d: Decision, input: SagaInput): void => {
       observe(d, input);
       return;
     case 'StepSucceeded':
-      stepSucceeded(d, input);
+      stepSucceeded(d, input.data);
       return;
     case 'StepFailed':
-      stepFailed(d, input);
+      stepFailed(d, input.data);
+      return;
+    case 'StepsExecuted':
+      stepsExecuted(d, input.data.reports);
       return;
     case 'DeadlineReached':
       deadlineReached(d, input);

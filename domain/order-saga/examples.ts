@@ -5,7 +5,7 @@ import { runCommands } from '../testing/run-commands.ts';
 import { createSagaDecider, sagaDecider } from './decider.ts';
 import type { SagaEvent } from './events.ts';
 import { paymentDeadlineId, retryDeadlineId } from './ids.ts';
-import type { SagaInput, SagaInputType } from './inputs.ts';
+import type { ObservedDomainEvent, ObservedSagaInput, SagaInput, SagaInputType, StepReport } from './inputs.ts';
 import type { SagaOptions } from './options.ts';
 
 /**
@@ -90,12 +90,32 @@ export const inputs = {
       },
       now,
     ),
+  /** Reports of executed steps; a success lists the observed inputs (built above) its commands recorded. */
+  executed: (reports: ExampleReport[], now = sagaT0) =>
+    input(
+      'StepsExecuted',
+      {
+        reports: reports.map((report): StepReport => {
+          if (!report.ok) {
+            const { stepId, error = 'failed', rule, transient } = report;
+            return { stepId, ok: false, error, ...(rule === undefined ? {} : { rule }), transient };
+          }
+          const events = (report.caused ?? []).map(({ type, data }) => ({ type, data }) as ObservedDomainEvent);
+          return { stepId: report.stepId, ok: true, events };
+        }),
+      },
+      now,
+    ),
   paymentDeadline: (now = sagaT0) => input('DeadlineReached', { deadlineId: paymentDeadlineId('o1') }, now),
   retryDeadline: (stepId: string, now = sagaT0) =>
     input('DeadlineReached', { deadlineId: retryDeadlineId('o1', stepId) }, now),
   retryRequested: (now = sagaT0) => input('RetryRequested', {}, now),
   compensationRequested: (reason = 'gateway down', now = sagaT0) => input('CompensationRequested', { reason }, now),
 };
+
+export type ExampleReport =
+  | { stepId: string; ok: true; caused?: ObservedSagaInput[] }
+  | { stepId: string; ok: false; error?: string; rule?: string; transient: boolean };
 
 function quantityOf(sku: string): number {
   return exampleOrder.lines.find((line) => line.sku === sku)?.quantity ?? 0;

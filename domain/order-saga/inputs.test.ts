@@ -27,6 +27,7 @@ mapping('the input types are the observed events plus step outcomes, deadlines a
   assert.equal(sagaInputTypes.slice(13), [
     'StepSucceeded',
     'StepFailed',
+    'StepsExecuted',
     'DeadlineReached',
     'RetryRequested',
     'CompensationRequested',

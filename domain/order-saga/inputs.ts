@@ -55,6 +55,16 @@ export type StepFailed = Command<
     transient: boolean;
   }
 >;
+/**
+ * What became of one attempt, as the runner that executed it reports it: a success comes with the domain
+ * events the step's commands recorded (or found recorded, when the step ran before), so the saga learns
+ * what the step caused without waiting for those events to come round through Kafka.
+ */
+export type StepReport =
+  | { stepId: string; ok: true; events: ObservedDomainEvent[] }
+  | { stepId: string; ok: false; error: string; rule?: string; transient: boolean };
+/** The reports of the steps one decision scheduled, recorded together with what the saga decides next. */
+export type StepsExecuted = Command<'StepsExecuted', { reports: StepReport[] }>;
 export type DeadlineReached = Command<'DeadlineReached', { deadlineId: string }>;
 /** An operator resumes a stuck saga: the stuck steps get another attempt. */
 export type RetryRequested = Command<'RetryRequested', Record<string, never>>;
@@ -65,6 +75,7 @@ export type SagaInput =
   | ObservedSagaInput
   | StepSucceeded
   | StepFailed
+  | StepsExecuted
   | DeadlineReached
   | RetryRequested
   | CompensationRequested;
@@ -91,6 +102,7 @@ const inputTypeSet: Record<SagaInputType, true> = {
   ...observedTypeSet,
   StepSucceeded: true,
   StepFailed: true,
+  StepsExecuted: true,
   DeadlineReached: true,
   RetryRequested: true,
   CompensationRequested: true,

@@ -2,7 +2,7 @@ import { assertNever } from '../decider.ts';
 import { isMovingForward, startCompensation } from './compensation.ts';
 import { clearDeadline, type Decision, instantAfter, scheduleStep, setDeadline } from './decision.ts';
 import { parseSagaStepId, paymentDeadlineId, retryDeadlineId } from './ids.ts';
-import type { ObservedSagaInput, StepFailed, StepSucceeded } from './inputs.ts';
+import type { ObservedDomainEvent, StepFailed, StepReport, StepSucceeded } from './inputs.ts';
 import { retryDelayMs } from './options.ts';
 import { isFinished, type LineStatus, lineOf, type StepProgress, voidFoundNoPayment } from './state.ts';
 import { isForwardStep, parseStepName, type SagaStep, type SagaStepKind } from './steps.ts';
@@ -27,7 +27,7 @@ const clearPaymentDeadline = (d: Decision) => clearDeadline(d, paymentDeadlineId
  * saga knows, so a redelivered event decides nothing. Triggers of compensation are handled here;
  * the steps that follow are scheduled by the reconciliation after it.
  */
-export const observe = (d: Decision, input: ObservedSagaInput): void => {
+export const observe = (d: Decision, input: ObservedDomainEvent): void => {
   const { orderId } = d.saga;
   if (input.data.orderId !== orderId) return;
   const at = d.now;
@@ -109,8 +109,8 @@ const attemptInFlight = (d: Decision, stepId: string): { progress: StepProgress;
   return { progress, step };
 };
 
-export const stepSucceeded = (d: Decision, input: StepSucceeded): void => {
-  const current = attemptInFlight(d, input.data.stepId);
+export const stepSucceeded = (d: Decision, { stepId: reported }: StepSucceeded['data']): void => {
+  const current = attemptInFlight(d, reported);
   if (!current) return;
   const { orderId } = d.saga;
   const { step, stepId, attempt } = current.progress;
@@ -143,10 +143,10 @@ const rejectUnknownSku = (d: Decision, sku: string): void => {
   if (isMovingForward(d.saga)) startCompensation(d, 'out_of_stock', sku);
 };
 
-export const stepFailed = (d: Decision, input: StepFailed): void => {
-  const current = attemptInFlight(d, input.data.stepId);
+export const stepFailed = (d: Decision, failure: StepFailed['data']): void => {
+  const current = attemptInFlight(d, failure.stepId);
   if (!current) return;
-  const { error, rule, transient } = input.data;
+  const { error, rule, transient } = failure;
   const { step, stepId, attempt } = current.progress;
   const recordFailure = (retryAt?: string) =>
     d.emit({
@@ -189,4 +189,17 @@ export const stepFailed = (d: Decision, input: StepFailed): void => {
 
   recordFailure();
   d.emit({ type: 'SagaStuck', data: { orderId: d.saga.orderId, stepId, step, lastError: error, at: d.now } });
+};
+
+/** Each report in turn: its outcome, then what its commands recorded, as if each had come as an input. */
+export const stepsExecuted = (d: Decision, reports: readonly StepReport[]): void => {
+  for (const report of reports) {
+    if (!report.ok) {
+      const { stepId, error, rule, transient } = report;
+      stepFailed(d, { stepId, error, ...(rule === undefined ? {} : { rule }), transient });
+      continue;
+    }
+    stepSucceeded(d, { stepId: report.stepId });
+    for (const event of report.events) observe(d, event);
+  }
 };

@@ -15,8 +15,8 @@ import type { EventEnvelope } from '../../schemas/kafka-envelope.ts';
 import { deadLetterTopic } from '../kafka/dead-letter.ts';
 import { EventConsumer } from '../kafka/event-consumer.ts';
 import { DeadlinePoller } from './deadline-poller.ts';
-import { feedSaga, type SagaStoreDependencies } from './operations.ts';
 import { createStepDispatcher } from './step-dispatcher.ts';
+import { feedAndRun, type StepRunnerDependencies } from './step-runner.ts';
 
 type Log = (line: Record<string, unknown>) => void;
 
@@ -78,13 +78,17 @@ const milestones: ReadonlySet<SagaEventType> = new Set([
   'SagaResumed',
 ]);
 
-/** Feeds every observed domain event to its order's saga; the consumer commits the offset only afterwards. */
+/**
+ * Feeds every observed domain event to its order's saga and executes the steps it decides, round after round
+ * (`feedAndRun`); the consumer commits the offset only afterwards, so a crash redelivers the record and the
+ * rounds are run again from what was recorded.
+ */
 export const createSagaInputHandler =
-  (deps: SagaStoreDependencies & { clock?: () => Date; log?: Log }) =>
+  (deps: StepRunnerDependencies & { log?: Log }) =>
   async (envelope: EventEnvelope): Promise<void> => {
     const observed = sagaInputOfEnvelope(envelope, (deps.clock ?? (() => new Date()))());
     if (!observed) return;
-    const { events } = await feedSaga(deps, observed.orderId, observed.input);
+    const events = await feedAndRun(deps, observed.orderId, observed.input);
     const log = deps.log ?? jsonLines;
     for (const event of events) {
       if (milestones.has(event.type as SagaEventType)) {
@@ -138,6 +142,7 @@ export class SagaRuntime {
     const deps = {
       store: options.store,
       decider: this.decider,
+      payments: options.payments,
       ...(options.commandRetries === undefined ? {} : { retries: options.commandRetries }),
       clock,
       log,
@@ -158,10 +163,7 @@ export class SagaRuntime {
       groupId: stepDispatcherGroupId(prefix),
       topicPrefix: prefix,
       topics: [sagaEventsTopic(prefix)],
-      handle: observed(
-        createStepDispatcher({ ...deps, payments: options.payments, pool: options.pool }),
-        notify('steps'),
-      ),
+      handle: observed(createStepDispatcher({ ...deps, pool: options.pool }), notify('steps')),
       log,
       clock,
     });

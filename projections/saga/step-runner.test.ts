@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { fold } from '../../domain/decider.ts';
 import { sagaDecider } from '../../domain/order-saga/decider.ts';
 import { inputs, sagaHistory } from '../../domain/order-saga/examples.ts';
-import { isStepPending, outcomeInput } from './step-dispatcher.ts';
+import { isStepPending, reportsCommandId, runsItsOwnSteps } from './step-runner.ts';
 
 const stateAfter = (steps: Parameters<typeof sagaHistory>[0]) => fold(sagaDecider, sagaHistory(steps));
 
@@ -37,29 +37,20 @@ pending('a retry dropped because the saga compensates is not pending', () => {
   assert.ok(isStepPending(compensating, 'reserve:sku-c', 'reserve:sku-c#1'), 'in flight steps still run');
 });
 
-const outcomes = suite('outcomeInput');
-const metadata = { commandId: 'outcome:reserve:sku-a#1', now: '2025-01-01T10:00:00.000Z' };
+const ownership = suite("who executes a decision's steps");
 
-outcomes('success and failure become the saga inputs of that attempt', () => {
-  assert.equal(outcomeInput('reserve:sku-a#1', { ok: true }, metadata), {
-    type: 'StepSucceeded',
-    data: { stepId: 'reserve:sku-a#1' },
-    metadata,
-  });
-  assert.equal(
-    outcomeInput('reserve:sku-a#1', { ok: false, error: 'gone', rule: 'not_found', transient: false }, metadata),
-    {
-      type: 'StepFailed',
-      data: { stepId: 'reserve:sku-a#1', error: 'gone', rule: 'not_found', transient: false },
-      metadata,
-    },
-  );
-  assert.equal(outcomeInput('reserve:sku-a#1', { ok: false, error: 'boom', transient: true }, metadata).data, {
-    stepId: 'reserve:sku-a#1',
-    error: 'boom',
-    transient: true,
-  });
+ownership('the runner that fed an input or a round of reports executes their steps; the dispatcher the rest', () => {
+  assert.ok(runsItsOwnSteps('in:event-1'));
+  assert.ok(runsItsOwnSteps(reportsCommandId('reserve:sku-a#1')));
+  assert.not.ok(runsItsOwnSteps('deadline:saga-o1:retry:reserve:sku-a#1'), 'a deadline that fired');
+  assert.not.ok(runsItsOwnSteps('retry:request-1'), 'an operator retry');
+  assert.not.ok(runsItsOwnSteps('compensate:request-1'), 'an operator compensation');
+  assert.not.ok(runsItsOwnSteps(undefined), 'a record without causation');
+});
+
+ownership('a round of reports is named by the first step it reports', () => {
+  assert.is(reportsCommandId('reserve:sku-a#1'), 'steps:reserve:sku-a#1');
 });
 
 pending.run();
-outcomes.run();
+ownership.run();
