@@ -52,8 +52,10 @@ export interface WebhookConfig {
   retryMaxMs: number;
   /** Longest wait for a receiver's answer. */
   timeoutMs: number;
-  /** Attempts in flight at once, one per subscription at most. */
+  /** Attempts in flight at once, over all subscriptions. */
   concurrency: number;
+  /** Attempts in flight at once to one subscription: what a slow or dead receiver can hold of `concurrency`. */
+  perSubscription: number;
   /** How long a subscription may fail every attempt before it is disabled. */
   disableAfterMs: number;
   /** How often the notifier looks for deliveries that came due. */
@@ -156,6 +158,7 @@ export const loadConfig = (): Config => {
       retryMaxMs: duration('WEBHOOK_RETRY_MAX', '1h'),
       timeoutMs: duration('WEBHOOK_TIMEOUT', '10s'),
       concurrency: positiveInteger('WEBHOOK_CONCURRENCY', 16),
+      perSubscription: positiveInteger('WEBHOOK_PER_SUBSCRIPTION', 4),
       disableAfterMs: duration('WEBHOOK_DISABLE_AFTER', '24h'),
       pollMs: duration('WEBHOOK_POLL', '250ms'),
     },

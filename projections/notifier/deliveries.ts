@@ -107,27 +107,30 @@ interface ClaimedRow {
 }
 
 /**
- * Takes the lease of up to `limit` due deliveries, at most one per subscription and none of a
- * subscription that has an attempt in flight anywhere: a slow receiver holds one slot, never a queue
- * that others wait in. A notifier killed mid-attempt leaves its lease to run out; then the delivery is due again.
+ * Takes the lease of up to `limit` due deliveries, at most `perSubscription` in flight to any one
+ * subscription (those already leased anywhere count): a slow or dead receiver holds that many slots, never
+ * a queue that others wait in. A notifier killed mid-attempt leaves its lease to run out; then the
+ * delivery is due again.
  */
 export const claimDueDeliveries = async (
   db: Queryable,
-  { limit, leaseMs }: { limit: number; leaseMs: number },
+  { limit, leaseMs, perSubscription }: { limit: number; leaseMs: number; perSubscription: number },
 ): Promise<ClaimedDelivery[]> => {
   const { rows } = await db.query<ClaimedRow>(
-    `WITH due AS (
-       SELECT DISTINCT ON (d.subscription_id) d.id
+    `WITH busy AS (
+       SELECT subscription_id, count(*) AS n FROM webhook_deliveries
+        WHERE status = 'pending' AND lease_until > now() GROUP BY subscription_id
+     ), ready AS (
+       SELECT d.id, d.next_attempt_at, d.created_at, coalesce(b.n, 0) AS busy,
+              row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.created_at) AS rank
          FROM webhook_deliveries d
          JOIN webhook_subscriptions s ON s.id = d.subscription_id
+         LEFT JOIN busy b ON b.subscription_id = d.subscription_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
           AND (d.lease_until IS NULL OR d.lease_until <= now())
           AND s.status = 'enabled' AND s.deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries busy
-                           WHERE busy.subscription_id = d.subscription_id AND busy.status = 'pending'
-                             AND busy.lease_until > now())
-        ORDER BY d.subscription_id, d.next_attempt_at, d.created_at
-        LIMIT $1
+     ), due AS (
+       SELECT id FROM ready WHERE busy + rank <= $3 ORDER BY next_attempt_at, created_at LIMIT $1
      )
      UPDATE webhook_deliveries d
         SET lease_until = now() + $2 * interval '1 millisecond', attempts = d.attempts + 1,
@@ -138,7 +141,7 @@ export const claimDueDeliveries = async (
   RETURNING d.id, d.subscription_id, s.url, s.secret, d.event_type, d.order_id, d.source_event_id, d.source_stream_id,
             d.source_stream_version, d.origin_topic, d.origin_partition, d.origin_offset, d.body, d.attempts,
             d.round_attempts, d.outcomes`,
-    [limit, leaseMs],
+    [limit, leaseMs, perSubscription],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -34,8 +34,10 @@ export interface DeliveryWorkerOptions {
   policy: RetryPolicy;
   timeoutMs: number;
   allowPrivate: boolean;
-  /** Attempts in flight at once (one per subscription at most). */
+  /** Attempts in flight at once. */
   concurrency: number;
+  /** Attempts in flight at once to one subscription. */
+  perSubscription: number;
   disableAfterMs: number;
   /** Longest pause between looks for due deliveries. */
   pollMs: number;
@@ -99,13 +101,17 @@ export class DeliveryWorker {
   }
 
   private async loop(): Promise<void> {
-    const { db, concurrency, pollMs, log } = this.options;
+    const { db, concurrency, perSubscription, pollMs, log } = this.options;
     while (!this.stopping.signal.aborted) {
       this.woken = false;
       const free = concurrency - this.inFlight.size;
       if (free > 0) {
         try {
-          for (const delivery of await claimDueDeliveries(db, { limit: free, leaseMs: this.leaseMs })) {
+          for (const delivery of await claimDueDeliveries(db, {
+            limit: free,
+            leaseMs: this.leaseMs,
+            perSubscription,
+          })) {
             const attempt: Promise<void> = this.attempt(delivery)
               .catch((error) =>
                 log({

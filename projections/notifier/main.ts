@@ -91,5 +91,6 @@ log({
   maxAttempts: config.webhooks.maxAttempts,
   timeoutMs: config.webhooks.timeoutMs,
   concurrency: config.webhooks.concurrency,
+  perSubscription: config.webhooks.perSubscription,
   allowPrivate: config.webhooks.allowPrivate,
 });

@@ -39,6 +39,7 @@ export const testWebhookConfig = (overrides: Partial<WebhookConfig> = {}): Webho
   retryMaxMs: 200,
   timeoutMs: 1_000,
   concurrency: 8,
+  perSubscription: 4,
   disableAfterMs: 24 * 3_600_000,
   pollMs: 50,
   ...overrides,

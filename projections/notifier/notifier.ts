@@ -61,6 +61,7 @@ export class Notifier {
       timeoutMs: webhooks.timeoutMs,
       allowPrivate: webhooks.allowPrivate,
       concurrency: webhooks.concurrency,
+      perSubscription: webhooks.perSubscription,
       disableAfterMs: webhooks.disableAfterMs,
       pollMs: webhooks.pollMs,
       clock,
