@@ -49,6 +49,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /** What the receiver does with one request: answer a status (with headers), or never answer. */
@@ -70,7 +72,12 @@ export class Receiver {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const path = request.url ?? '/';
-        receiver.requests.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        receiver.requests.push({
+          path,
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        });
         const script = receiver.scripts.get(path) ?? [];
         const answer = (script.length > 1 ? script.shift() : script[0]) ?? { status: 200 };
         if (answer === 'hang') {

@@ -172,6 +172,41 @@ test('a receiver answering 500, 500, then 200 gets three attempts with the same 
   }
 });
 
+test('a 429 waits its Retry-After; a redirect is never followed and fails at once', async () => {
+  const harness = await NotifierHarness.create();
+  try {
+    const limited = await harness.subscribe('/limited', ['order.confirmed']);
+    const moved = await harness.subscribe('/moved', ['order.confirmed']);
+    harness.receiver.script('/limited', [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }]);
+    harness.receiver.script('/moved', [{ status: 302, headers: { location: harness.receiver.url('/elsewhere') } }]);
+    // Backoff alone would retry within 200 ms here; only the Retry-After asks for a whole second.
+    await harness.startNotifier({ maxAttempts: 5, retryMaxMs: 5_000 });
+    const { orderId } = await harness.placeOrder();
+    await harness.confirmOrder(orderId);
+
+    await waitFor(async () => (await harness.deliveries(limited.id))[0]?.status === 'sent', {
+      what: 'the rate-limited delivery sent',
+      timeoutMs: 30_000,
+    });
+    const [first, second] = harness.receiver.at('/limited');
+    assert.ok(first && second);
+    assert.ok(second!.at - first!.at >= 1_000, `the retry waited the Retry-After (${second!.at - first!.at} ms)`);
+
+    const [redirected] = await waitFor(
+      async () => {
+        const rows = await harness.deliveries(moved.id);
+        return rows[0]?.status === 'failed' && rows;
+      },
+      { what: 'the redirected delivery failed', timeoutMs: 30_000 },
+    );
+    assert.is(redirected!.attempts, 1, 'a 3xx is not retried');
+    assert.is(redirected!.last_status, 302);
+    assert.is(harness.receiver.at('/elsewhere').length, 0, 'the redirect was not followed');
+  } finally {
+    await harness.close();
+  }
+});
+
 test('a receiver that never answers ends failed in the dead-letter topic; another subscription keeps receiving', async () => {
   const harness = await NotifierHarness.create();
   let collector: Awaited<ReturnType<typeof collectRecords>> | undefined;
