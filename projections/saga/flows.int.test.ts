@@ -177,7 +177,22 @@ test('the same records delivered twice: nothing is reserved, authorized or captu
     payment: [card(200)],
   });
   assert.is((await harness.settled(orderId)).status, 'completed');
-  const sagaVersion = (await harness.sagaEvents(orderId)).length;
+  // The saga can complete on the domain events before a step's own report arrives (capture-payment's
+  // SagaStepSucceeded often lands after SagaCompleted): the baseline is the stream once every step is answered.
+  const sagaVersion = await waitFor(
+    async () => {
+      const events = await harness.sagaEvents(orderId);
+      const stepIdOf = (event: (typeof events)[number]) => (event.data as { stepId?: string }).stepId;
+      const answered = new Set(
+        events
+          .filter((event) => ['SagaStepSucceeded', 'SagaStepFailed', 'SagaStepAbandoned'].includes(event.type))
+          .map(stepIdOf),
+      );
+      const open = events.filter((event) => event.type === 'SagaStepScheduled' && !answered.has(stepIdOf(event)));
+      return open.length === 0 ? events.length : undefined;
+    },
+    { what: 'every scheduled step answered' },
+  );
 
   const placed = (await harness.events(`order-${orderId}`)).find((event) => event.type === 'OrderPlaced');
   const reserved = (await harness.events(inventoryStreamId(a))).find((event) => event.type === 'StockReserved');
