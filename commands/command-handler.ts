@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '../domain/decider.ts';
 import type { Command, Event } from '../domain/message.ts';
+import { recordAppended } from '../platform/metrics.ts';
+import { activeTraceparent, inSpan } from '../platform/tracing.ts';
 import {
   type EventMetadata,
   type EventStore,
@@ -46,15 +48,25 @@ export const handleCommand = async <State, C extends Command, E extends Event>(
   input: HandleCommandInput<State, C, E>,
 ): Promise<CommandOutcome> => {
   const attempts = input.retries ?? defaultCommandRetries;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await decideAndAppend(input);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
-      await sleep(backoffWithJitter(attempt));
+  return inSpan(`command ${input.command.type}`, commandSpan(input), async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await decideAndAppend(input);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
+        await sleep(backoffWithJitter(attempt));
+      }
     }
-  }
+  });
 };
+
+const commandSpan = ({ streamId, command }: HandleCommandInput<unknown, Command, Event>) => ({
+  attributes: {
+    'orders.stream_id': streamId,
+    'orders.command_id': command.metadata.commandId,
+    ...(command.metadata.correlationId ? { 'orders.order_id': command.metadata.correlationId } : {}),
+  },
+});
 
 const decideAndAppend = async <State, C extends Command, E extends Event>({
   store,
@@ -76,7 +88,13 @@ const decideAndAppend = async <State, C extends Command, E extends Event>({
   }
   const stamped = { ...metadata, commandId, correlationId: correlationId ?? commandId, causationId: commandId };
   const events = decided.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: stamped }));
-  const appended = await store.appendToStream(streamId, events, folded.version === -1 ? 'no_stream' : folded.version);
+  const appended = await inSpan(`append ${streamId}`, { attributes: { 'orders.events': events.length } }, async () => {
+    // With tracing on, the events carry the append's span on: whoever handles them continues this trace.
+    const traceparent = activeTraceparent();
+    if (traceparent) stamped.traceparent = traceparent;
+    return store.appendToStream(streamId, events, folded.version === -1 ? 'no_stream' : folded.version);
+  });
+  recordAppended(events);
   const firstVersion = appended.nextExpectedVersion - events.length + 1;
   folded.commands.set(commandId, { from: firstVersion, to: appended.nextExpectedVersion });
   cache.remember(streamId, {

@@ -7,14 +7,14 @@ import { createServer } from 'node:http';
 import { loadAuthSettings, loadDataKey } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { tokenVerifier } from '../platform/auth/token-verifier.ts';
-import { startLogging } from '../platform/logger.ts';
 import { createPool } from '../platform/postgres.ts';
+import { startTelemetry, stopTelemetry } from '../platform/telemetry.ts';
 import { createCommandApi } from './api/command-api.ts';
 import { createEventStore } from './event-store/create-event-store.ts';
 import { kafkaProbe } from './kafka-probe.ts';
 import { secretBox } from './webhooks/secret-box.ts';
 
-const logger = startLogging('command-api');
+const logger = startTelemetry('command-api');
 const config = loadConfig();
 const { verifyToken, dataKey } = (() => {
   try {
@@ -73,7 +73,7 @@ const stop = async (signal: string) => {
   // Requests in flight get a grace period to finish; then their connections are cut.
   setTimeout(() => server.closeAllConnections(), 10_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await Promise.allSettled([store.close(), kafka.close(), pool.end()]);
+  await Promise.allSettled([stopTelemetry(), store.close(), kafka.close(), pool.end()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type HealthProbes, healthReport } from './health.ts';
 import { log as defaultLog } from './logger.ts';
+import { metricsContentType, metricsText } from './metrics.ts';
 
 export interface MetricsServerOptions {
   /** The process (`relay`, `saga`, `projectors`, ...), in log lines. */
@@ -11,7 +12,7 @@ export interface MetricsServerOptions {
   probes: HealthProbes;
   /** Added to the `/health` body (a relay's lag). */
   details?: () => Promise<Record<string, unknown>>;
-  /** More routes by path (`/metrics`), each answering a GET. */
+  /** More routes by path, each answering a GET (`/health` and `/metrics` are built in). */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => void | Promise<void>>;
   healthTimeoutMs?: number;
   log?: (line: Record<string, unknown>) => void;
@@ -42,6 +43,11 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
         response
           .writeHead(report.status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
           .end(JSON.stringify({ service, ...report.body }));
+        return;
+      }
+      if (path === '/metrics') {
+        const text = await metricsText();
+        response.writeHead(200, { 'content-type': metricsContentType, 'cache-control': 'no-store' }).end(text);
         return;
       }
       const route = routes[path];

@@ -7,10 +7,11 @@ import { kafkaProbe } from '../commands/kafka-probe.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { migrate } from '../deploy/migrate.ts';
 import { ensureEventTopics } from '../deploy/topics.ts';
-import { log, startLogging } from '../platform/logger.ts';
+import { log } from '../platform/logger.ts';
 import { startMetricsServer } from '../platform/metrics-server.ts';
 import { createPool, pingPool } from '../platform/postgres.ts';
 import { createRedis, pingRedis } from '../platform/redis.ts';
+import { startTelemetry, stopTelemetry } from '../platform/telemetry.ts';
 import { dashboardHealer } from './dashboard/dashboard-heal.ts';
 import { dashboardKeys } from './dashboard/dashboard-keys.ts';
 import { DashboardProjector, defaultDashboardTtls } from './dashboard/dashboard-projector.ts';
@@ -18,7 +19,7 @@ import { retryStartup } from './projector/retry-startup.ts';
 import { TransactionalProjector } from './projector/transactional-projector.ts';
 import { postgresReadModels, type ReadModelName, readModelNames } from './read-models.ts';
 
-startLogging('projectors');
+startTelemetry('projectors');
 const config = loadConfig();
 const selected = (process.env.PROJECTORS || readModelNames.join(','))
   .split(',')
@@ -105,7 +106,7 @@ const stopAll = (signal: string) => {
     await Promise.allSettled(projectors.map((projector) => projector.stop()));
     await pool.end();
     await redis.quit().catch(() => undefined);
-    await Promise.allSettled([probe.close(), metrics.close()]);
+    await Promise.allSettled([stopTelemetry(), probe.close(), metrics.close()]);
     log({ level: 'info', msg: 'projectors stopped' });
   })();
   return stopping;

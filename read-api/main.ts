@@ -7,13 +7,13 @@ import { createServer } from 'node:http';
 import { loadAuthSettings } from '../deploy/auth-config.ts';
 import { loadConfig } from '../deploy/config.ts';
 import { tokenVerifier } from '../platform/auth/token-verifier.ts';
-import { startLogging } from '../platform/logger.ts';
 import { createPool } from '../platform/postgres.ts';
 import { createRedis } from '../platform/redis.ts';
+import { startTelemetry, stopTelemetry } from '../platform/telemetry.ts';
 import { kafkaLagReader } from './projection-lag-reader.ts';
 import { createReadApi } from './read-api.ts';
 
-const logger = startLogging('read-api');
+const logger = startTelemetry('read-api');
 const config = loadConfig();
 const verifyToken = (() => {
   try {
@@ -69,7 +69,7 @@ const stop = async (signal: string) => {
   await api.close();
   setTimeout(() => server.closeAllConnections(), 10_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await Promise.allSettled([pool.end(), lagReader.close(), redis.quit(), subscriber.quit()]);
+  await Promise.allSettled([stopTelemetry(), pool.end(), lagReader.close(), redis.quit(), subscriber.quit()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

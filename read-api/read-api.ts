@@ -4,7 +4,9 @@ import type pg from 'pg';
 import type { TokenVerifier } from '../platform/auth/token-verifier.ts';
 import { authentication } from '../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../platform/http/error-middleware.ts';
+import { metricsRoute } from '../platform/http/metrics-route.ts';
 import { openApiDocument, openApiRoutes } from '../platform/http/openapi.ts';
+import { requestTelemetry } from '../platform/http/request-telemetry.ts';
 import { securityHeaders } from '../platform/http/security-headers.ts';
 import { isProjectedStream, projectedVersion } from '../projections/projector/projected-version.ts';
 import { type ChangeFeed, changesChannel, redisChangeFeed } from './change-feed.ts';
@@ -68,8 +70,10 @@ export const createReadApi = (options: ReadApiOptions): ReadApi => {
   app.on('error', (error: { code?: unknown }) => {
     if (error?.code !== 'ERR_STREAM_PREMATURE_CLOSE') logError('a response failed while it was sent', error);
   });
+  app.use(requestTelemetry());
   app.use(errorMiddleware(logError));
   app.use(securityHeaders());
+  app.use(metricsRoute());
   app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ pool, redis, timeoutMs: options.healthTimeoutMs }),

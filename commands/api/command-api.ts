@@ -2,9 +2,11 @@ import Koa from 'koa';
 import type { TokenVerifier } from '../../platform/auth/token-verifier.ts';
 import { authentication } from '../../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../../platform/http/error-middleware.ts';
+import { metricsRoute } from '../../platform/http/metrics-route.ts';
 import { openApiDocument, openApiRoutes } from '../../platform/http/openapi.ts';
 import { problem } from '../../platform/http/problem.ts';
 import { tokenBucketLimiter } from '../../platform/http/rate-limit.ts';
+import { requestTelemetry } from '../../platform/http/request-telemetry.ts';
 import { securityHeaders } from '../../platform/http/security-headers.ts';
 import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.ts';
 import { couponsRoutes } from './coupons-routes.ts';
@@ -60,8 +62,10 @@ export const createCommandApi = (options: CommandApiOptions): Koa => {
     clock: options.clock,
   });
   const app = new Koa();
+  app.use(requestTelemetry());
   app.use(errorMiddleware(logError, storeProblem));
   app.use(securityHeaders());
+  app.use(metricsRoute());
   app.use(authentication(options.verifyToken));
   const routers = [
     healthRoutes({ store, isKafkaUp, timeoutMs: healthTimeoutMs }),

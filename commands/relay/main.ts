@@ -4,9 +4,11 @@ import { loadConfig } from '../../deploy/config.ts';
 import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
 import { ensureEventTopics, ensureTopics } from '../../deploy/topics.ts';
 import { loopHealth } from '../../platform/health.ts';
-import { log, startLogging } from '../../platform/logger.ts';
+import { log } from '../../platform/logger.ts';
+import { watchRelayLag } from '../../platform/metrics.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
+import { startTelemetry, stopTelemetry } from '../../platform/telemetry.ts';
 import { createEventStore } from '../event-store/create-event-store.ts';
 import { kafkaProbe } from '../kafka-probe.ts';
 import { Relay, relayDeadLetterTopic } from './relay.ts';
@@ -14,7 +16,7 @@ import { RelayCheckpoint } from './relay-checkpoint.ts';
 import { relayLag } from './relay-lag.ts';
 import { RelayLeadership } from './relay-leadership.ts';
 
-startLogging('relay');
+startTelemetry('relay');
 const config = loadConfig();
 const name = config.relayName;
 const poolSettings = {
@@ -51,6 +53,7 @@ await producer.connect();
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 
+watchRelayLag(() => relayLag(store, checkpoint));
 const relay = new Relay({
   store,
   producer,
@@ -65,5 +68,5 @@ try {
   await relay.run(stop.signal);
 } finally {
   await producer.disconnect();
-  await Promise.allSettled([store.close(), pool.end(), probe.close(), metrics.close()]);
+  await Promise.allSettled([stopTelemetry(), store.close(), pool.end(), probe.close(), metrics.close()]);
 }

@@ -1,6 +1,8 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { LoopHealth } from '../../platform/health.ts';
 import { log } from '../../platform/logger.ts';
+import { deadLetters, relayPublished } from '../../platform/metrics.ts';
+import { type RecordSpans, SpanKind, startRecordSpans } from '../../platform/tracing.ts';
 import { topicFor } from '../../schemas/event-catalog.ts';
 import { deadLetterHeaders, headerNames, toKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.ts';
@@ -78,9 +80,17 @@ export class Relay {
         const events = await this.options.store.readAll({ after: this.position, limit: this.batchSize });
         const last = events.at(-1);
         if (!last) break;
-        const topicMessages = this.toTopicMessages(events);
+        // With tracing on, each event is sent as the child of its own trace (a publish span per event).
+        const spans = startRecordSpans(
+          'relay publish',
+          SpanKind.PRODUCER,
+          events.map((event) => event.metadata.traceparent),
+        );
+        const topicMessages = this.toTopicMessages(
+          events.map((event, index) => withTraceparent(event, spans.traceparent(index))),
+        );
         await inFlight;
-        inFlight = this.send(topicMessages, last.position);
+        inFlight = this.send(topicMessages, last.position, spans, events.length);
         // Marked handled here; awaited (and so thrown) before the next send or at the end.
         inFlight.catch(() => undefined);
         this.position = last.position;
@@ -104,8 +114,18 @@ export class Relay {
     this.saved = { position: acknowledged, at: this.clock() };
   }
 
-  private async send(topicMessages: TopicMessages[], lastPosition: bigint): Promise<void> {
-    await this.options.producer.sendBatch({ topicMessages, acks: -1 });
+  private async send(
+    topicMessages: TopicMessages[],
+    lastPosition: bigint,
+    spans: RecordSpans,
+    count: number,
+  ): Promise<void> {
+    await this.options.producer.sendBatch({ topicMessages, acks: -1 }).catch((error) => {
+      spans.end(error);
+      throw error;
+    });
+    spans.end();
+    relayPublished.inc(count);
     this.acknowledged = lastPosition;
   }
 
@@ -177,12 +197,18 @@ export class Relay {
         // An event the relay cannot encode must not stop the stream behind it; it is parked with its reason.
         const reason = error instanceof Error ? error.message : String(error);
         this.log({ level: 'error', msg: 'event parked in dead-letter topic', eventId: event.id, reason });
+        deadLetters.inc({ group: 'relay' });
         add(relayDeadLetterTopic(this.topicPrefix), deadLetter(event, reason));
       }
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   }
 }
+
+const withTraceparent = (event: RecordedEvent, traceparent: string | undefined): RecordedEvent =>
+  traceparent === undefined || traceparent === event.metadata.traceparent
+    ? event
+    : { ...event, metadata: { ...event.metadata, traceparent } };
 
 const deadLetter = (event: RecordedEvent, reason: string): Message => ({
   key: event.streamId,

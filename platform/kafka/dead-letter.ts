@@ -2,6 +2,7 @@ import { type IHeaders, type KafkaMessage, type Message, Partitioners, type Prod
 import { createKafka, idempotentProducerConfig } from '../../deploy/kafka-client.ts';
 import { type EnsuredTopics, ensureTopics, eventTopicConfig } from '../../deploy/topics.ts';
 import { deadLetterHeaders } from '../../schemas/kafka-envelope.ts';
+import { deadLetters } from '../metrics.ts';
 
 /** One dead-letter topic per consumer group. */
 export const deadLetterTopic = (groupId: string, prefix = '') => `${prefix}dlq.${groupId}`;
@@ -97,5 +98,6 @@ export class DeadLetterSender {
       acks: -1,
       messages: all.map((record) => toDeadLetter({ groupId, ...record }, reason, now)),
     });
+    deadLetters.inc({ group: groupId }, all.length);
   }
 }

@@ -2,6 +2,9 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { createKafka } from '../../deploy/kafka-client.ts';
 import { type EventEnvelope, fromKafkaMessage } from '../../schemas/kafka-envelope.ts';
 import { log as processLog } from '../logger.ts';
+import { recordConsumerLag } from '../metrics.ts';
+import { contextOf, inSpan, SpanKind } from '../tracing.ts';
+import { observeBatch } from './batch-telemetry.ts';
 import { DeadLetterSender } from './dead-letter.ts';
 import { describeError, failureKind } from './failure.ts';
 import { retryDelayMs, sleep } from './retry-delay.ts';
@@ -260,6 +263,7 @@ export class GroupConsumer {
     if (!last) return;
     const batch: PartitionBatch = { topic, partition, messages };
     const session = new BatchSession(payload, this.heartbeatIntervalMs(), this.stopping.signal);
+    const observed = 'batch' in this.options.mode ? observeBatch(this.options.groupId, messages) : undefined;
     let outcome: BatchOutcome | undefined;
     try {
       outcome = await this.applyWithRetries(batch, session);
@@ -267,6 +271,7 @@ export class GroupConsumer {
       session.end();
     }
     if (!outcome) return;
+    observed?.applied();
     if (outcome.kind === 'seek') {
       this.log({
         level: 'info',
@@ -294,6 +299,7 @@ export class GroupConsumer {
         error: describeError(error),
       });
     }
+    recordConsumerLag(this.options.groupId, topic, partition, payload.batch.offsetLag());
     await payload.heartbeat();
   }
 
@@ -387,7 +393,16 @@ export class GroupConsumer {
     let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await handle(fromKafkaMessage(message), origin);
+        const envelope = fromKafkaMessage(message);
+        await inSpan(
+          `${this.options.groupId} handle ${envelope.type}`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextOf(envelope.traceparent),
+            attributes: { 'orders.event_id': envelope.eventId },
+          },
+          () => handle(envelope, origin),
+        );
         return;
       } catch (error) {
         const kind = failureKind(error);

@@ -10,13 +10,14 @@ import { loadDataKey } from '../../deploy/auth-config.ts';
 import { loadConfig } from '../../deploy/config.ts';
 import { migrate } from '../../deploy/migrate.ts';
 import { ensureEventTopics } from '../../deploy/topics.ts';
-import { log, startLogging } from '../../platform/logger.ts';
+import { log } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
+import { startTelemetry } from '../../platform/telemetry.ts';
 import { retryStartup } from '../projector/retry-startup.ts';
 import { Notifier } from './notifier.ts';
 
-const logger = startLogging('notifier');
+const logger = startTelemetry('notifier');
 
 const config = loadConfig();
 // The signing secrets rest sealed under the data key (docs/notifications.md).

@@ -9,12 +9,13 @@ import { createPaymentService } from '../../commands/payment/payment-service.ts'
 import { configuredPaymentGateway } from '../../commands/payment-gateway/configured-gateway.ts';
 import { loadDataKey } from '../../deploy/auth-config.ts';
 import { loadConfig } from '../../deploy/config.ts';
-import { log, startLogging } from '../../platform/logger.ts';
+import { log } from '../../platform/logger.ts';
 import { startMetricsServer } from '../../platform/metrics-server.ts';
 import { createPool, pingPool } from '../../platform/postgres.ts';
+import { startTelemetry, stopTelemetry } from '../../platform/telemetry.ts';
 import { SagaRuntime, sagaOptionsOf } from './runtime.ts';
 
-const logger = startLogging('saga');
+const logger = startTelemetry('saga');
 
 const config = loadConfig();
 const clock = () => new Date();
@@ -66,7 +67,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log({ level: 'info', msg: 'saga stopping', signal });
   await runtime.stop();
-  await Promise.allSettled([store.close(), pool.end(), probe.close(), metrics.close()]);
+  await Promise.allSettled([stopTelemetry(), store.close(), pool.end(), probe.close(), metrics.close()]);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -6,6 +6,7 @@ import type { SagaStepScheduled } from '../../domain/order-saga/events.ts';
 import { sagaCommandId } from '../../domain/order-saga/ids.ts';
 import { isObservedDomainEvent, type SagaInput, type StepReport } from '../../domain/order-saga/inputs.ts';
 import type { SagaState } from '../../domain/order-saga/state.ts';
+import { sagaStepDuration } from '../../platform/metrics.ts';
 import { jsonLineLog } from '../kafka/json-line-log.ts';
 import { feedSaga, loadSaga, type SagaStoreDependencies } from './operations.ts';
 
@@ -111,6 +112,7 @@ const execute = async (
   { orderId, step, stepId, command, deadlineAt, eventId }: ScheduledStep,
 ): Promise<StepReport> => {
   const clock = deps.clock ?? (() => new Date());
+  const stepTimer = sagaStepDuration.startTimer({ step: command.type });
   const outcome = await executeStep(
     { store: deps.store, payments: deps.payments, ...(deps.retries === undefined ? {} : { retries: deps.retries }) },
     {
@@ -122,6 +124,7 @@ const execute = async (
       ...(deadlineAt === undefined ? {} : { deadlineAt }),
     },
   );
+  stepTimer({ outcome: outcome.ok ? 'ok' : outcome.transient ? 'transient' : 'failed' });
   if (outcome.ok) {
     const events = outcome.events.map((event) => event as DomainEvent).filter(isObservedDomainEvent);
     return { stepId, ok: true, events };
