@@ -106,7 +106,11 @@ observed.before(async (ctx) => {
     });
     const { commandApiUrl, readApiUrl, metricsUrls } = ctx.pipeline;
     const sku = uniqueName('lamp');
-    await post(`${commandApiUrl}/inventory`, { sku, name: 'Lamp', unitPrice: 2000, initialStock: 5 });
+    await post(
+      `${commandApiUrl}/inventory`,
+      { sku, name: 'Lamp', unitPrice: 2000, initialStock: 5 },
+      ctx.pipeline.operator,
+    );
     const { orderId } = (await post(
       `${commandApiUrl}/orders`,
       {
@@ -114,16 +118,17 @@ observed.before(async (ctx) => {
         items: [{ sku, quantity: 1 }],
         payment: [{ method: 'card', amount: 2000, token: 'tok_ok' }],
       },
-      { traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+      { ...ctx.pipeline.operator, traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
     )) as { orderId: string };
     ctx.orderId = orderId;
     await waitFor(
       async () => {
-        const response = await fetch(`${readApiUrl}/orders/${orderId}`);
+        const response = await fetch(`${readApiUrl}/orders/${orderId}`, { headers: ctx.pipeline.operator });
         return response.ok && ((await response.json()) as { status: string }).status === 'confirmed';
       },
       { timeoutMs: 90_000, intervalMs: 200, what: `order ${orderId} to be confirmed` },
     );
+    // Like /health, /metrics needs no token: the scraper has none.
     const scrape = async (url: string) => {
       const response = await fetch(`${url}/metrics`);
       assert.is(response.status, 200, url);
