@@ -54,6 +54,11 @@ const app = createCommandApi({
     secrets: secretBox(dataKey),
     urlPolicy: { allowPrivate: config.webhooks.allowPrivate },
   },
+  sagaOptions: {
+    paymentTimeoutMs: config.sagaPaymentTimeoutMs,
+    maxAttempts: config.sagaMaxAttempts,
+    retryBaseMs: config.sagaRetryBaseMs,
+  },
 });
 
 const server = createServer(app.callback());

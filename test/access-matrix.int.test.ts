@@ -206,6 +206,23 @@ const rows: Row[] = [
     operator: 404,
   },
   {
+    api: 'commands',
+    route: 'POST /sagas/:orderId/retry',
+    // No saga runs for this order: past the access check an operator gets the saga's own answer, 404.
+    request: () => ({ method: 'POST', path: `/sagas/${randomUUID()}/retry` }),
+    own: 403,
+    other: 403,
+    operator: 404,
+  },
+  {
+    api: 'commands',
+    route: 'POST /sagas/:orderId/compensate',
+    request: () => ({ method: 'POST', path: `/sagas/${randomUUID()}/compensate`, body: { reason: 'test' } }),
+    own: 403,
+    other: 403,
+    operator: 404,
+  },
+  {
     api: 'reads',
     route: 'GET /inventory',
     request: () => ({ method: 'GET', path: '/inventory' }),

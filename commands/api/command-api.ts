@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import type { SagaOptions } from '../../domain/order-saga/options.ts';
 import type { TokenVerifier } from '../../platform/auth/token-verifier.ts';
 import { authentication } from '../../platform/http/access.ts';
 import { type ErrorLogger, errorMiddleware, logUnexpectedError } from '../../platform/http/error-middleware.ts';
@@ -15,6 +16,7 @@ import { healthRoutes } from './health-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
 import { paymentsRoutes } from './payments-routes.ts';
+import { sagasRoutes } from './sagas-routes.ts';
 import { type WebhooksDependencies, webhooksRoutes } from './webhooks-routes.ts';
 
 export interface CommandApiOptions {
@@ -34,6 +36,8 @@ export interface CommandApiOptions {
   verifyToken: TokenVerifier;
   /** Seals card tokens and keys idempotency ids (deploy/auth-config.ts `loadDataKey`). */
   dataKey: Buffer;
+  /** The saga's timing and retry policy, the same the saga process uses (`SAGA_*`), for the operators' saga routes. */
+  sagaOptions?: Partial<SagaOptions>;
   /** `POST /orders` per token subject per minute (default 120,000: the benchmarks' rates from one subject pass). */
   orderRateLimitPerMinute?: number;
   /** The webhook subscriptions (`/webhooks`); the routes are left out without them. */
@@ -73,6 +77,7 @@ export const createCommandApi = (options: CommandApiOptions): Koa => {
     customersRoutes(deps),
     couponsRoutes(deps),
     paymentsRoutes(deps),
+    sagasRoutes({ ...deps, ...(options.sagaOptions ? { sagaOptions: options.sagaOptions } : {}) }),
     ordersRoutes({ ...deps, readApiUrl: readApiUrl.replace(/\/+$/, ''), orderRateLimit }),
     ...(options.webhooks ? [webhooksRoutes({ ...options.webhooks, newId: options.newId })] : []),
   ];

@@ -130,6 +130,8 @@ openapi('every route answers as the document says, success and refusals alike', 
   await check('get', '/payments/{orderId}', api.get(`/payments/${randomUUID()}`));
   await check('get', '/customers/{id}/points', api.get(`/customers/${customerId}/points`));
   await check('get', '/customers/{id}/points', api.get(`/customers/someone-else/points`, customer));
+  await check('post', '/sagas/{orderId}/retry', api.post(`/sagas/${randomUUID()}/retry`));
+  await check('post', '/sagas/{orderId}/compensate', api.post(`/sagas/${randomUUID()}/compensate`, { reason: 'x' }));
   await check('get', '/coupons/{code}', api.get(`/coupons/${code}`));
   await check('get', '/coupons/{code}', api.get(`/coupons/${uniqueName('NONE')}`));
   await check('post', '/coupons', api.post('/coupons', { code, amount: 200 }, { authorization: '' }));
