@@ -43,7 +43,8 @@ const usageErrorOf = (error: unknown, spec: ArgsSpec): Error => {
         ? usageError(`--${name} takes no value`)
         : usageError(`--${name} needs a value (${option.value})`);
     default:
-      return usageError(message ?? String(error));
+      // Node's messages can run over several lines; an operator gets one.
+      return usageError((message ?? String(error)).split('\n')[0]!);
   }
 };
 
