@@ -4,7 +4,7 @@
  * a real HTTP receiver (node:http) whose answers each test scripts, and the notifier in process or as a
  * child process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,7 @@ import { orderStreamId, paymentStreamId } from '../../domain/streams.ts';
 import { uniqueName } from '../../test/support/names.ts';
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
 import { deleteTopicsWithPrefix } from '../../test/support/topics.ts';
+import { type WatchedProcess, watchProcess } from '../../test/support/watched-process.ts';
 import { Notifier } from './notifier.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -116,12 +117,7 @@ export class Receiver {
   }
 }
 
-export interface NotifierProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): Promise<void>;
-}
+export type NotifierProcess = WatchedProcess;
 
 export class NotifierHarness {
   readonly logs: Record<string, unknown>[] = [];
@@ -229,21 +225,7 @@ export class NotifierHarness {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const output: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const handle: NotifierProcess = {
-      child,
-      output,
-      exited,
-      kill: async (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        await exited;
-      },
-    };
+    const handle = watchProcess(child);
     this.processes.push(handle);
     return handle;
   }

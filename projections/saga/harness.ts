@@ -3,7 +3,7 @@
  * relay in process, and the saga runtime in process or as a child process. Commands go in through the
  * command handler; tests wait on conditions folded from the streams.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import pg from 'pg';
@@ -37,6 +37,7 @@ import { uniqueName } from '../../test/support/names.ts';
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts';
 import { deleteTopicsWithPrefix } from '../../test/support/topics.ts';
 import { waitFor } from '../../test/support/wait.ts';
+import { type WatchedProcess, watchProcess } from '../../test/support/watched-process.ts';
 import { loadSaga } from './operations.ts';
 import { ensureSagaTopics, SagaRuntime } from './runtime.ts';
 
@@ -71,13 +72,7 @@ export interface InProcessSagaOptions {
   deadlinePollMs?: number;
 }
 
-export interface SagaProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Sends the signal (unless the process is gone) and waits for the exit. */
-  kill(signal: NodeJS.Signals): Promise<void>;
-}
+export type SagaProcess = WatchedProcess;
 
 export interface PlaceOrderInput {
   customerId?: string;
@@ -180,21 +175,7 @@ export class SagaHarness {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const output: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const handle: SagaProcess = {
-      child,
-      output,
-      exited,
-      kill: async (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        await exited;
-      },
-    };
+    const handle = watchProcess(child);
     this.processes.push(handle);
     return handle;
   }
